@@ -1,0 +1,315 @@
+package io.chatplatform.standalone;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.chatplatform.auth.AuthServiceApplication;
+import io.chatplatform.chat.ChatServiceApplication;
+import io.chatplatform.gateway.GatewayApplication;
+import io.chatplatform.infra.EmbeddedInfrastructure;
+import io.chatplatform.moderation.ModerationServiceApplication;
+import io.chatplatform.notification.NotificationServiceApplication;
+import io.chatplatform.websocket.WebSocketServiceApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The whole platform on one machine: embedded Kafka, Redis, MongoDB wire server and SMTP, every service and
+ * the gateway, each service in its own Spring context inside this JVM (one JVM warms up once, which keeps a
+ * laptop start fast). Services start through the same {@code application()} builders their own {@code main}
+ * methods use, so this is the production wiring pointed at local infrastructure.
+ */
+public final class StandalonePlatform implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StandalonePlatform.class);
+
+    private final StandaloneProperties settings;
+    private final ResolvedPorts ports;
+    private EmbeddedInfrastructure infrastructure;
+    private final Deque<Running> running = new ArrayDeque<>();
+    private volatile boolean closed;
+
+    private StandalonePlatform(StandaloneProperties settings) {
+        this.settings = settings;
+        this.ports = ResolvedPorts.resolve(settings);
+    }
+
+    /** Binds settings from {@code --standalone.*} arguments, {@code STANDALONE_*} variables and system properties. */
+    public static StandaloneProperties settings(String... args) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+        ConfigurationPropertySources.attach(environment);
+        return Binder.get(environment)
+                .bind("standalone", StandaloneProperties.class)
+                .orElseGet(() -> new StandaloneProperties(null, null, null));
+    }
+
+    /**
+     * Starts everything, or nothing: a port that is taken is reported before anything starts, and a part that
+     * fails to start stops what already started.
+     */
+    public static StandalonePlatform start(StandaloneProperties settings) {
+        StandalonePlatform platform = new StandalonePlatform(settings);
+        try {
+            platform.startAll();
+            return platform;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    public static void main(String[] args) {
+        long started = System.nanoTime();
+        StandalonePlatform platform;
+        try {
+            platform = start(settings(args));
+        } catch (PortInUseException e) {
+            log.error(e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            log.error("The platform did not start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "standalone-shutdown"));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        log.info("""
+
+                ==============================================================
+                 Chat platform is up in {} s: open {}
+                 data: {}
+                 Ctrl-C stops everything.
+                ==============================================================""",
+                String.format("%.1f", took.toMillis() / 1000.0), platform.gatewayUrl(), platform.dataDir());
+    }
+
+    private void startAll() {
+        ports.requireAllFree(settings.host());
+        Path dataDir = dataDir();
+        createDirectories(dataDir);
+        log.info("Starting embedded Kafka, Redis, MongoDB and SMTP (data in {})", dataDir);
+        infrastructure = EmbeddedInfrastructure.builder()
+                .host(settings.host())
+                .dataDirectory(dataDir)
+                .kafkaPort(ports.kafka())
+                .kafkaControllerPort(ports.kafkaController())
+                .redisPort(ports.redis())
+                .mongoPort(ports.mongo())
+                .smtpPort(ports.smtp())
+                .build()
+                .start();
+        for (ServiceLaunch service : services()) {
+            startService(service);
+        }
+    }
+
+    /** Services first, gateway last: when the gateway answers, everything behind it does too. */
+    private List<ServiceLaunch> services() {
+        return List.of(
+                new ServiceLaunch("auth-service", AuthServiceApplication::application, ports.auth(), ports.authGrpc(), "auth"),
+                new ServiceLaunch("chat-service", ChatServiceApplication::application, ports.chat(), ports.chatGrpc(), "chat"),
+                new ServiceLaunch("moderation-service", ModerationServiceApplication::application, ports.moderation(),
+                        ports.moderationGrpc(), "moderation"),
+                new ServiceLaunch("notification-service", NotificationServiceApplication::application,
+                        ports.notification(), null, "notify"),
+                new ServiceLaunch("websocket-service", WebSocketServiceApplication::application, ports.websocket(), null,
+                        "websocket"),
+                new ServiceLaunch("gateway", GatewayApplication::application, ports.gateway(), null, "gateway"));
+    }
+
+    private void startService(ServiceLaunch service) {
+        long started = System.nanoTime();
+        ConfigurableApplicationContext context = service.builder().get()
+                .registerShutdownHook(false)
+                .run(arguments(service));
+        running.push(new Running(service.name(), context));
+        log.info("{} is up on {}:{} in {} ms", service.name(), settings.host(), service.httpPort(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** Command-line arguments outrank every other property source, so they win over the service's own file. */
+    private String[] arguments(ServiceLaunch service) {
+        Map<String, String> properties = new LinkedHashMap<>(infrastructure.springProperties());
+        properties.put("spring.mongodb.database", service.database());
+        properties.put("server.address", settings.host());
+        properties.put("server.port", String.valueOf(service.httpPort()));
+        if (service.grpcPort() != null) {
+            // The address form "host:port" takes precedence over spring.grpc.server.port.
+            properties.put("spring.grpc.server.address", settings.host() + ":" + service.grpcPort());
+        }
+        // All contexts share one classpath: only the gateway context may act as a gateway.
+        if (!service.name().equals("gateway")) {
+            properties.put("spring.cloud.gateway.server.webflux.enabled", "false");
+        } else {
+            String base = "http://" + settings.host() + ":";
+            properties.put("chat.gateway.routes.auth-service", base + ports.auth());
+            properties.put("chat.gateway.routes.chat-service", base + ports.chat());
+            properties.put("chat.gateway.routes.websocket-service", base + ports.websocket());
+            properties.put("chat.gateway.routes.notification-service", base + ports.notification());
+        }
+        // One logback context is shared by all services; logger names say which service a line is from.
+        properties.put("logging.include-application-name", "false");
+        List<String> arguments = new ArrayList<>();
+        properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        return arguments.toArray(String[]::new);
+    }
+
+    /** The URL a person opens. */
+    public String gatewayUrl() {
+        String host = settings.host().equals("127.0.0.1") || settings.host().equals("0.0.0.0") ? "localhost" : settings.host();
+        return "http://" + host + ":" + ports.gateway();
+    }
+
+    public Path dataDir() {
+        return settings.dataDir().toAbsolutePath().normalize();
+    }
+
+    public EmbeddedInfrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    public ResolvedPorts ports() {
+        return ports;
+    }
+
+    /** The running context of one service, by name (auth-service, chat-service, ..., gateway). */
+    public ConfigurableApplicationContext context(String name) {
+        return running.stream()
+                .filter(r -> r.name().equals(name))
+                .map(Running::context)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no running service named " + name));
+    }
+
+    /** Gateway first, then services in reverse start order, then infrastructure: nothing loses a dependency early. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!running.isEmpty()) {
+            Running service = running.pop();
+            try {
+                service.context().close();
+                log.info("{} stopped", service.name());
+            } catch (RuntimeException e) {
+                log.warn("{} did not stop cleanly: {}", service.name(), e.getMessage());
+            }
+        }
+        if (infrastructure != null) {
+            infrastructure.close();
+            log.info("Embedded infrastructure stopped");
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory " + dir, e);
+        }
+    }
+
+    private record ServiceLaunch(String name, Supplier<SpringApplicationBuilder> builder, int httpPort, Integer grpcPort,
+            String database) {
+    }
+
+    private record Running(String name, ConfigurableApplicationContext context) {
+    }
+
+    /** Thrown before anything starts when a configured port is taken; its message names the port and the setting. */
+    public static final class PortInUseException extends RuntimeException {
+
+        PortInUseException(String message) {
+            super(message);
+        }
+    }
+
+    /** Every port of the run, with 0 replaced by a free port, and the setting that changes each. */
+    public record ResolvedPorts(int gateway, int auth, int chat, int websocket, int moderation, int notification,
+            int authGrpc, int chatGrpc, int moderationGrpc, int kafka, int kafkaController, int redis, int mongo,
+            int smtp) {
+
+        static ResolvedPorts resolve(StandaloneProperties settings) {
+            StandaloneProperties.Ports p = settings.ports();
+            String host = settings.host();
+            return new ResolvedPorts(free(host, p.gateway()), free(host, p.auth()), free(host, p.chat()),
+                    free(host, p.websocket()), free(host, p.moderation()), free(host, p.notification()),
+                    free(host, p.authGrpc()), free(host, p.chatGrpc()), free(host, p.moderationGrpc()),
+                    free(host, p.kafka()), free(host, p.kafkaController()), free(host, p.redis()),
+                    free(host, p.mongo()), free(host, p.smtp()));
+        }
+
+        /** Checks them all before anything starts, so a clash never leaves half a platform running. */
+        void requireAllFree(String host) {
+            Map<String, Integer> named = new LinkedHashMap<>();
+            named.put("gateway (HTTP)", gateway);
+            named.put("auth (HTTP)", auth);
+            named.put("chat (HTTP)", chat);
+            named.put("websocket (HTTP)", websocket);
+            named.put("moderation (HTTP)", moderation);
+            named.put("notification (HTTP)", notification);
+            named.put("auth-grpc (gRPC)", authGrpc);
+            named.put("chat-grpc (gRPC)", chatGrpc);
+            named.put("moderation-grpc (gRPC)", moderationGrpc);
+            named.put("kafka (Kafka broker)", kafka);
+            named.put("kafka-controller (Kafka KRaft controller)", kafkaController);
+            named.put("redis (Redis)", redis);
+            named.put("mongo (MongoDB wire server)", mongo);
+            named.put("smtp (SMTP)", smtp);
+            named.forEach((name, port) -> {
+                if (!isFree(host, port)) {
+                    String setting = name.substring(0, name.indexOf(' '));
+                    throw new PortInUseException(String.format(
+                            "Port %d, for %s, is already in use on %s. Stop what uses it, or choose another port with "
+                                    + "--standalone.ports.%s=PORT (or 0 for any free port).",
+                            port, name, host, setting));
+                }
+            });
+        }
+
+        private static int free(String host, int configured) {
+            if (configured != 0) {
+                return configured;
+            }
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port on " + host, e);
+            }
+        }
+
+        private static boolean isFree(String host, int port) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+}
