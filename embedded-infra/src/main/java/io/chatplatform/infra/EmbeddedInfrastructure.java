@@ -1,0 +1,337 @@
+package io.chatplatform.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import com.icegreen.greenmail.util.GreenMail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka (KRaft), Redis, a MongoDB wire server and SMTP, started in this JVM (Redis as a child process).
+ *
+ * <p>With a data directory everything is kept there between runs ({@code kafka/}, {@code redis/}, {@code mongo.mv});
+ * without one, data lives in memory and in a temp directory that {@link #close()} deletes.
+ */
+public final class EmbeddedInfrastructure implements Infrastructure {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+
+    private static final String KAFKA = "Kafka";
+    private static final String KAFKA_CONTROLLER = "Kafka controller";
+    private static final String REDIS = "Redis";
+    private static final String MONGO = "MongoDB";
+    private static final String SMTP = "SMTP";
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final String host;
+    private final Path dataDirectory;
+    private final Map<String, Integer> requestedPorts;
+    private State state = State.NEW;
+    private Map<String, Integer> ports;
+    private Path temporaryDirectory;
+    /** In start order; stopped in reverse. */
+    private List<EmbeddedServer> servers = List.of();
+    private SmtpServer smtp;
+    private Thread closeOnExit;
+
+    private EmbeddedInfrastructure(Builder builder) {
+        this.host = builder.host;
+        this.dataDirectory = builder.dataDirectory;
+        Map<String, Integer> requested = new LinkedHashMap<>();
+        requested.put(KAFKA, builder.kafkaPort);
+        requested.put(KAFKA_CONTROLLER, builder.kafkaControllerPort);
+        requested.put(REDIS, builder.redisPort);
+        requested.put(MONGO, builder.mongoPort);
+        requested.put(SMTP, builder.smtpPort);
+        this.requestedPorts = Collections.unmodifiableMap(requested);
+    }
+
+    /** A builder with every port free-picked, everything in memory, listening on 127.0.0.1. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts all four servers, in parallel, and returns once each accepts connections.
+     *
+     * @throws IllegalStateException if a configured port is taken (naming the component and port; nothing is started
+     *     then) or a server fails to start (the others are stopped again)
+     */
+    public synchronized EmbeddedInfrastructure start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("Embedded infrastructure can be started once; it is " + state);
+        }
+        long startedAt = System.nanoTime();
+        ports = Ports.resolve(host, requestedPorts);
+        Path root = rootDirectory();
+        smtp = new SmtpServer(host, ports.get(SMTP));
+        servers = List.of(
+                new KafkaBroker(host, ports.get(KAFKA), ports.get(KAFKA_CONTROLLER), root.resolve("kafka")),
+                new RedisServerProcess(host, ports.get(REDIS), root.resolve("redis"), dataDirectory != null),
+                new MongoWireServer(host, ports.get(MONGO), dataDirectory == null ? null : root.resolve("mongo.mv")),
+                smtp);
+        state = State.STARTED;
+        try {
+            startAll();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        closeOnExit = new Thread(this::close, "embedded-infra-close-on-exit");
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
+        log.info("Embedded infrastructure started in {} ms: Kafka {}, Redis {}:{}, MongoDB {}, SMTP {}:{}{}",
+                (System.nanoTime() - startedAt) / 1_000_000, kafkaBootstrapServers(), redisHost(), redisPort(),
+                mongoUri(), smtpHost(), smtpPort(), dataDirectory == null ? "" : ", data in " + dataDirectory);
+        return this;
+    }
+
+    private Path rootDirectory() {
+        try {
+            if (dataDirectory != null) {
+                return Files.createDirectories(dataDirectory);
+            }
+            temporaryDirectory = Files.createTempDirectory("chat-infra-");
+            return temporaryDirectory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the infrastructure's data directory", e);
+        }
+    }
+
+    /** Kafka takes seconds to start and the others milliseconds, so they all start at once on their own threads. */
+    private void startAll() {
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService starter = Executors.newFixedThreadPool(servers.size(), runnable -> {
+            Thread thread = new Thread(runnable, "embedded-infra-start-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<CompletableFuture<Void>> starts = servers.stream()
+                    .map(server -> CompletableFuture.runAsync(() -> startOne(server), starter))
+                    .toList();
+            // Waits for every start, also after one failed, so that close() never races a server still starting.
+            RuntimeException failure = null;
+            for (CompletableFuture<Void> start : starts) {
+                try {
+                    start.join();
+                } catch (CompletionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException runtime
+                            ? runtime : new IllegalStateException(e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    private static void startOne(EmbeddedServer server) {
+        long startedAt = System.nanoTime();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException(server.name() + " failed to start: " + e.getMessage(), e);
+        }
+        log.debug("{} started in {} ms", server, (System.nanoTime() - startedAt) / 1_000_000);
+    }
+
+    @Override
+    public String kafkaBootstrapServers() {
+        return host + ":" + port(KAFKA);
+    }
+
+    @Override
+    public String redisHost() {
+        return host;
+    }
+
+    @Override
+    public int redisPort() {
+        return port(REDIS);
+    }
+
+    @Override
+    public String mongoUri() {
+        return "mongodb://" + host + ":" + port(MONGO);
+    }
+
+    @Override
+    public String smtpHost() {
+        return host;
+    }
+
+    @Override
+    public int smtpPort() {
+        return port(SMTP);
+    }
+
+    /** The Kafka controller (KRaft quorum) port; clients never need it. */
+    public int kafkaControllerPort() {
+        return port(KAFKA_CONTROLLER);
+    }
+
+    /** The data directory given to the builder, or null when everything is in memory. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** The SMTP server, for reading the mails it received. */
+    public synchronized GreenMail greenMail() {
+        requireStarted();
+        return smtp.greenMail();
+    }
+
+    @Override
+    public Map<String, String> springProperties() {
+        return SpringProperties.of(this);
+    }
+
+    private synchronized int port(String component) {
+        requireStarted();
+        return ports.get(component);
+    }
+
+    private void requireStarted() {
+        if (state == State.NEW) {
+            throw new IllegalStateException("Embedded infrastructure is not started; call start() first");
+        }
+    }
+
+    /** Stops the servers in reverse start order and deletes the temp directory; a second call does nothing. */
+    @Override
+    public synchronized void close() {
+        if (state != State.STARTED) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        List<EmbeddedServer> reverse = new ArrayList<>(servers);
+        Collections.reverse(reverse);
+        // Every server gets its close() even if an earlier one fails: a leftover redis-server would keep its port.
+        for (EmbeddedServer server : reverse) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                log.warn("{} did not stop cleanly", server.name(), e);
+            }
+        }
+        deleteTemporaryDirectory();
+        removeShutdownHook();
+        log.info("Embedded infrastructure stopped");
+    }
+
+    private void removeShutdownHook() {
+        if (closeOnExit == null || Thread.currentThread() == closeOnExit) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(closeOnExit);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down and the hook is running or about to; close() is idempotent.
+        }
+    }
+
+    private void deleteTemporaryDirectory() {
+        if (temporaryDirectory == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(temporaryDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Could not delete {}", temporaryDirectory, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedInfrastructure" + (state == State.NEW ? "(not started)" : servers);
+    }
+
+    /** Configures an {@link EmbeddedInfrastructure}; a port of 0 (the default) means any free port. */
+    public static final class Builder {
+
+        private String host = "127.0.0.1";
+        private Path dataDirectory;
+        private int kafkaPort;
+        private int kafkaControllerPort;
+        private int redisPort;
+        private int mongoPort;
+        private int smtpPort;
+
+        private Builder() {
+        }
+
+        /** The address every server binds to and clients connect to; default {@code 127.0.0.1}. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Where data is kept between runs; null (the default) keeps everything in memory and temp directories. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /** Kafka's client (PLAINTEXT) port. */
+        public Builder kafkaPort(int kafkaPort) {
+            this.kafkaPort = kafkaPort;
+            return this;
+        }
+
+        /** Kafka's KRaft controller port. */
+        public Builder kafkaControllerPort(int kafkaControllerPort) {
+            this.kafkaControllerPort = kafkaControllerPort;
+            return this;
+        }
+
+        /** Redis's port. */
+        public Builder redisPort(int redisPort) {
+            this.redisPort = redisPort;
+            return this;
+        }
+
+        /** The MongoDB wire server's port. */
+        public Builder mongoPort(int mongoPort) {
+            this.mongoPort = mongoPort;
+            return this;
+        }
+
+        /** The SMTP server's port. */
+        public Builder smtpPort(int smtpPort) {
+            this.smtpPort = smtpPort;
+            return this;
+        }
+
+        /** An infrastructure that is not started yet; see {@link EmbeddedInfrastructure#start()}. */
+        public EmbeddedInfrastructure build() {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            return new EmbeddedInfrastructure(this);
+        }
+    }
+}
