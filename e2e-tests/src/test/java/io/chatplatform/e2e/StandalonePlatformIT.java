@@ -6,15 +6,31 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.contracts.events.UserBlocked;
 import io.chatplatform.standalone.StandaloneProperties;
+import io.chatplatform.support.kafka.ConsumerSpec;
+import io.chatplatform.support.kafka.InboundRecord;
+import io.chatplatform.support.kafka.KafkaPublisher;
+import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.support.kafka.OutboundRecord;
+import io.chatplatform.support.redis.RedisMessage;
+import io.chatplatform.support.redis.RedisPubSub;
 import io.chatplatform.standalone.StandalonePlatform;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -95,6 +112,8 @@ class StandalonePlatformIT {
                     .check(HealthCheckRequest.getDefaultInstance())
                     .getStatus();
             assertThat(status).isEqualTo(ServingStatus.SERVING);
+            assertThat(listServicesByReflection(channel)).contains("grpc.health.v1.Health",
+                    "grpc.reflection.v1.ServerReflection");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -128,7 +147,90 @@ class StandalonePlatformIT {
         StepVerifier.create(roundTrip)
                 .assertNext(doc -> assertThat(doc.getString("text")).isEqualTo("hello"))
                 .verifyComplete();
-        assertThat(mongo.getMongoDatabase().map(db -> db.getName()).block(Duration.ofSeconds(5))).isEqualTo("chat");
+        // Each service owns its database.
+        StepVerifier.create(mongo.getMongoDatabase().map(db -> db.getName()))
+                .expectNext("chat")
+                .verifyComplete();
+    }
+
+    @Test
+    void kafkaTopicCarriesAnEnvelopeFromOneServiceToAnother() throws Exception {
+        KafkaPublisher publisher = platform.context("moderation-service").getBean(KafkaPublisher.class);
+        KafkaSubscriber subscriber = platform.context("chat-service").getBean(KafkaSubscriber.class);
+        String topic = "e2e.probe." + UUID.randomUUID();
+        EventEnvelope sent = EventEnvelope.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setType("user.blocked")
+                .setProducer("moderation-service")
+                .setUserBlocked(UserBlocked.newBuilder().setUserId("u-42").build())
+                .build();
+
+        Mono<InboundRecord> firstReceived = subscriber
+                .consume(ConsumerSpec.of("e2e-" + UUID.randomUUID(), topic), record -> Mono.empty())
+                .next();
+        StepVerifier.create(publisher.send(OutboundRecord.of(topic, "u-42", sent.toByteArray()))
+                        .then(firstReceived))
+                .assertNext(record -> {
+                    assertThat(record.key()).isEqualTo("u-42");
+                    assertThat(parse(record.value())).isEqualTo(sent);
+                })
+                .expectComplete()
+                .verify(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void redisChannelCarriesBytesFromOneServiceToAnother() {
+        RedisPubSub publisher = platform.context("chat-service").getBean(RedisPubSub.class);
+        RedisPubSub subscriber = platform.context("websocket-service").getBean(RedisPubSub.class);
+        String channel = Topics.userChannel("e2e-" + UUID.randomUUID());
+
+        Flux<RedisMessage> received = subscriber.subscribeConfirmed(channel)
+                .flatMapMany(messages -> publisher.publish(channel, "hello".getBytes())
+                        .thenMany(messages));
+
+        StepVerifier.create(received.take(1))
+                .assertNext(message -> {
+                    assertThat(message.channel()).isEqualTo(channel);
+                    assertThat(new String(message.payload())).isEqualTo("hello");
+                })
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    /** What {@code grpcurl list} does: one reflection request, the service names in the answer. */
+    private static List<String> listServicesByReflection(ManagedChannel channel) {
+        CompletableFuture<List<String>> names = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse response) {
+                        names.complete(response.getListServicesResponse().getServiceList().stream()
+                                .map(ServiceResponse::getName)
+                                .toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        names.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        names.complete(List.of());
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        return names.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static EventEnvelope parse(byte[] bytes) {
+        try {
+            return EventEnvelope.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("not an EventEnvelope", e);
+        }
     }
 
     private static int httpPort(String service) {

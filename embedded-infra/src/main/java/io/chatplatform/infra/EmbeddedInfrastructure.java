@@ -41,6 +41,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
 
     private final String host;
     private final Path dataDirectory;
+    private final boolean closeOnJvmExit;
     private final Map<String, Integer> requestedPorts;
     private State state = State.NEW;
     private Map<String, Integer> ports;
@@ -53,6 +54,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
     private EmbeddedInfrastructure(Builder builder) {
         this.host = builder.host;
         this.dataDirectory = builder.dataDirectory;
+        this.closeOnJvmExit = builder.closeOnJvmExit;
         Map<String, Integer> requested = new LinkedHashMap<>();
         requested.put(KAFKA, builder.kafkaPort);
         requested.put(KAFKA_CONTROLLER, builder.kafkaControllerPort);
@@ -93,8 +95,10 @@ public final class EmbeddedInfrastructure implements Infrastructure {
             close();
             throw e;
         }
-        closeOnExit = new Thread(this::close, "embedded-infra-close-on-exit");
-        Runtime.getRuntime().addShutdownHook(closeOnExit);
+        if (closeOnJvmExit) {
+            closeOnExit = new Thread(this::close, "embedded-infra-close-on-exit");
+            Runtime.getRuntime().addShutdownHook(closeOnExit);
+        }
         log.info("Embedded infrastructure started in {} ms: Kafka {}, Redis {}:{}, MongoDB {}, SMTP {}:{}{}",
                 (System.nanoTime() - startedAt) / 1_000_000, kafkaBootstrapServers(), redisHost(), redisPort(),
                 mongoUri(), smtpHost(), smtpPort(), dataDirectory == null ? "" : ", data in " + dataDirectory);
@@ -280,8 +284,19 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         private int redisPort;
         private int mongoPort;
         private int smtpPort;
+        private boolean closeOnJvmExit = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook closes the infrastructure (default true, so no redis-server outlives a test
+         * run). Turn it off when the owner closes it from its own hook after the services that use it: JVM hooks
+         * run concurrently, so a second hook would pull the infrastructure out from under stopping services.
+         */
+        public Builder closeOnJvmExit(boolean closeOnJvmExit) {
+            this.closeOnJvmExit = closeOnJvmExit;
+            return this;
         }
 
         /** The address every server binds to and clients connect to; default {@code 127.0.0.1}. */

@@ -7,6 +7,8 @@ import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 
 /** mongo-java-server speaking the MongoDB wire protocol, in memory or on an H2 MVStore file. */
 final class MongoWireServer implements EmbeddedServer {
@@ -32,10 +34,10 @@ final class MongoWireServer implements EmbeddedServer {
     public void start() throws Exception {
         MongoBackend backend;
         if (file == null) {
-            backend = new MemoryBackend();
+            backend = new HelloAwareMemoryBackend();
         } else {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            backend = new H2Backend(file.toAbsolutePath().toString());
+            backend = new HelloAwareH2Backend(file.toAbsolutePath().toString());
         }
         MongoServer mongoServer = new MongoServer(backend);
         // Change streams read the oplog; without it, watch() fails.
@@ -62,5 +64,33 @@ final class MongoWireServer implements EmbeddedServer {
     @Override
     public String toString() {
         return "MongoDB " + host + ":" + port + (file == null ? " (in memory)" : " (data " + file + ")");
+    }
+
+    /**
+     * MongoDB 5 renamed {@code isMaster} to {@code hello}; mongo-java-server 1.47 answers only the old name on a
+     * database, and Spring Boot's Mongo health check sends {@code {hello: 1}}. Same answer, new name.
+     */
+    static String legacyCommandName(String command) {
+        return "hello".equalsIgnoreCase(command) ? "isMaster" : command;
+    }
+
+    private static final class HelloAwareMemoryBackend extends MemoryBackend {
+
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            return super.handleCommand(channel, databaseName, legacyCommandName(command), query);
+        }
+    }
+
+    private static final class HelloAwareH2Backend extends H2Backend {
+
+        HelloAwareH2Backend(String fileName) {
+            super(fileName);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            return super.handleCommand(channel, databaseName, legacyCommandName(command), query);
+        }
     }
 }

@@ -117,6 +117,16 @@ class EmbeddedInfrastructureIT {
     }
 
     @Test
+    void mongoAnswersTheHelloCommandThatHealthChecksSend(Infrastructure infra) {
+        try (MongoClient client = MongoClients.create(infra.mongoUri())) {
+            Document hello = client.getDatabase("health").runCommand(new Document("hello", 1));
+
+            assertThat(hello.get("ok", Number.class).doubleValue()).isEqualTo(1.0);
+            assertThat(hello.getInteger("maxWireVersion")).isNotNull();
+        }
+    }
+
+    @Test
     void mailSentOverSmtpArrivesInGreenMail(Infrastructure infra, GreenMail greenMail) throws Exception {
         String subject = "Verify your address " + UUID.randomUUID();
         Properties properties = new Properties();

@@ -118,6 +118,8 @@ public final class StandalonePlatform implements AutoCloseable {
                 .redisPort(ports.redis())
                 .mongoPort(ports.mongo())
                 .smtpPort(ports.smtp())
+                // Our own hook closes it, after the services that use it.
+                .closeOnJvmExit(false)
                 .build()
                 .start();
         for (ServiceLaunch service : services()) {
@@ -162,6 +164,7 @@ public final class StandalonePlatform implements AutoCloseable {
         // All contexts share one classpath: only the gateway context may act as a gateway.
         if (!service.name().equals("gateway")) {
             properties.put("spring.cloud.gateway.server.webflux.enabled", "false");
+            properties.put("spring.cloud.gateway.server.webflux.redis.enabled", "false");
         } else {
             String base = "http://" + settings.host() + ":";
             properties.put("chat.gateway.routes.auth-service", base + ports.auth());
@@ -171,6 +174,8 @@ public final class StandalonePlatform implements AutoCloseable {
         }
         // One logback context is shared by all services; logger names say which service a line is from.
         properties.put("logging.include-application-name", "false");
+        // Spring would name this launcher as each service's main class; the launcher logs each start itself.
+        properties.put("spring.main.log-startup-info", "false");
         List<String> arguments = new ArrayList<>();
         properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
         return arguments.toArray(String[]::new);
@@ -203,25 +208,46 @@ public final class StandalonePlatform implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no running service named " + name));
     }
 
-    /** Gateway first, then services in reverse start order, then infrastructure: nothing loses a dependency early. */
+    /**
+     * Gateway first (no new traffic), then the services together (each drains its own requests; none calls another
+     * while stopping), then the infrastructure: nothing loses a dependency while it is still stopping.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        while (!running.isEmpty()) {
-            Running service = running.pop();
+        List<Running> services = new ArrayList<>(running);
+        running.clear();
+        services.stream()
+                .filter(service -> service.name().equals("gateway"))
+                .forEach(StandalonePlatform::stop);
+        // A thread each: stopping is mostly waiting (drain periods, client quiet periods), not CPU.
+        List<Thread> stopping = services.stream()
+                .filter(service -> !service.name().equals("gateway"))
+                .map(service -> new Thread(() -> stop(service), "stop-" + service.name()))
+                .toList();
+        stopping.forEach(Thread::start);
+        for (Thread thread : stopping) {
             try {
-                service.context().close();
-                log.info("{} stopped", service.name());
-            } catch (RuntimeException e) {
-                log.warn("{} did not stop cleanly: {}", service.name(), e.getMessage());
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         if (infrastructure != null) {
             infrastructure.close();
-            log.info("Embedded infrastructure stopped");
+        }
+    }
+
+    private static void stop(Running service) {
+        try {
+            service.context().close();
+            log.info("{} stopped", service.name());
+        } catch (RuntimeException e) {
+            log.warn("{} did not stop cleanly: {}", service.name(), e.getMessage());
         }
     }
 

@@ -1,0 +1,167 @@
+package io.chatplatform.support.jwt;
+
+import io.chatplatform.support.jwt.InvalidTokenException.Reason;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.InvalidClaimException;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.security.SecurityException;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * Verifies access tokens issued by the auth service.
+ *
+ * <p>Checks, in order: compact JWS form; header {@code alg} is ES256 (the allowlist: {@code none}, HS256, even HS256
+ * "signed" with our public key, and anything else are rejected before any key is touched); {@code typ} is
+ * {@code at+jwt}; {@code kid} is in the JWKS; signature; {@code iss}; {@code aud}; {@code exp} and {@code nbf} with
+ * {@code chat.jwt.clock-skew}; {@code sub} and {@code exp} present.
+ *
+ * <p>Threading: signature checking is CPU only and runs on the caller's thread (an event loop is fine); only the JWKS
+ * fetch does I/O, reactively. Failures are {@link InvalidTokenException}s; the token itself is never logged.
+ */
+public final class JwksTokenVerifier {
+
+    private static final String ALGORITHM = "ES256";
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+
+    private final JwtProperties properties;
+    private final Clock clock;
+    private final JacksonJsonDeserializer json = new JacksonJsonDeserializer();
+    private final JwksKeyCache<JwtParser> keys;
+
+    public JwksTokenVerifier(JwtProperties properties, WebClient webClient) {
+        this(properties, webClient, Clock.systemUTC());
+    }
+
+    public JwksTokenVerifier(JwtProperties properties, WebClient webClient, Clock clock) {
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.keys = new JwksKeyCache<>(properties, webClient, clock, this::parserFor);
+    }
+
+    /** Verifies a token; emits its claims or an {@link InvalidTokenException}. */
+    public Mono<VerifiedToken> verify(String token) {
+        return Mono.fromCallable(() -> checkedKeyId(token))
+                .flatMap(keys::forKid)
+                .map(parser -> parse(parser, token));
+    }
+
+    /** Header checks before any key lookup, so bad tokens cannot trigger JWKS fetches unless they name a kid. */
+    private String checkedKeyId(String token) {
+        if (token == null || token.isBlank()) {
+            throw new InvalidTokenException(Reason.MALFORMED, "empty token");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new InvalidTokenException(Reason.MALFORMED, "not a compact JWS");
+        }
+        Map<String, ?> header;
+        try {
+            header = json.deserialize(BASE64URL.decode(parts[0].getBytes(StandardCharsets.US_ASCII)));
+        } catch (RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "unreadable header");
+        }
+        if (!ALGORITHM.equals(header.get("alg"))) {
+            throw new InvalidTokenException(Reason.UNSUPPORTED_ALGORITHM, "alg must be " + ALGORITHM);
+        }
+        if (!isAccessTokenType(header.get("typ"))) {
+            throw new InvalidTokenException(Reason.WRONG_TYPE, "typ must be at+jwt");
+        }
+        if (!(header.get("kid") instanceof String kid) || kid.isEmpty()) {
+            throw new InvalidTokenException(Reason.UNKNOWN_KEY, "no kid");
+        }
+        return kid;
+    }
+
+    /** RFC 9068 {@code at+jwt}; RFC 7515 makes the comparison case-insensitive and the {@code application/} optional. */
+    private static boolean isAccessTokenType(Object typ) {
+        return typ instanceof String value
+                && (value.equalsIgnoreCase("at+jwt") || value.equalsIgnoreCase("application/at+jwt"));
+    }
+
+    /** One parser per key, built once when the JWKS is fetched: it pins the algorithm, key, iss, aud and clock. */
+    private JwtParser parserFor(PublicKey key) {
+        return Jwts.parser()
+                .json(json)
+                .sig()
+                .clear()
+                .add(Jwts.SIG.ES256)
+                .and()
+                .verifyWith(key)
+                .requireIssuer(properties.issuer())
+                .requireAudience(properties.audience())
+                .clock(() -> Date.from(clock.instant()))
+                .clockSkewSeconds(properties.clockSkew().toSeconds())
+                .build();
+    }
+
+    private VerifiedToken parse(JwtParser parser, String token) {
+        Claims claims;
+        try {
+            claims = parser.parseSignedClaims(token).getPayload();
+        } catch (JwtException e) {
+            throw rejection(e);
+        } catch (RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "unparsable token");
+        }
+        if (claims.getSubject() == null || claims.getSubject().isBlank()) {
+            throw new InvalidTokenException(Reason.MISSING_CLAIM, "sub is required");
+        }
+        if (claims.getExpiration() == null) {
+            throw new InvalidTokenException(Reason.MISSING_CLAIM, "exp is required");
+        }
+        return new VerifiedToken(
+                claims.getSubject(),
+                roles(claims.get("roles")),
+                claims.get("sid", String.class),
+                claims.getExpiration().toInstant(),
+                claims);
+    }
+
+    /** Maps jjwt's exceptions to reasons; jjwt's messages may quote claim values, so they are not passed on. */
+    private static InvalidTokenException rejection(JwtException e) {
+        if (e instanceof ExpiredJwtException) {
+            return new InvalidTokenException(Reason.EXPIRED, "token expired");
+        }
+        if (e instanceof PrematureJwtException) {
+            return new InvalidTokenException(Reason.NOT_YET_VALID, "token not valid yet");
+        }
+        if (e instanceof InvalidClaimException claim) {
+            return switch (claim.getClaimName()) {
+                case Claims.ISSUER -> new InvalidTokenException(Reason.WRONG_ISSUER, "wrong or missing iss");
+                case Claims.AUDIENCE -> new InvalidTokenException(Reason.WRONG_AUDIENCE, "wrong or missing aud");
+                default -> new InvalidTokenException(Reason.MISSING_CLAIM, "invalid claim " + claim.getClaimName());
+            };
+        }
+        if (e instanceof SecurityException) {
+            return new InvalidTokenException(Reason.BAD_SIGNATURE, "signature does not verify");
+        }
+        return new InvalidTokenException(Reason.MALFORMED, e.getClass().getSimpleName());
+    }
+
+    private static List<String> roles(Object claim) {
+        if (claim instanceof Collection<?> values) {
+            return values.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .toList();
+        }
+        if (claim instanceof String single && !single.isBlank()) {
+            return List.of(single);
+        }
+        return List.of();
+    }
+}

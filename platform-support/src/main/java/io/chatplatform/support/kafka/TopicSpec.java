@@ -1,0 +1,28 @@
+package io.chatplatform.support.kafka;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A topic to create if missing.
+ *
+ * @param name              topic name
+ * @param partitions        partition count, at least 1
+ * @param replicationFactor replicas per partition, at least 1 (1 on a laptop, 3 in production)
+ * @param config            topic-level configuration such as {@code retention.ms}
+ */
+public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> config) {
+
+    public TopicSpec {
+        Objects.requireNonNull(name, "name");
+        if (partitions < 1 || replicationFactor < 1) {
+            throw new IllegalArgumentException("partitions and replicationFactor must be at least 1");
+        }
+        config = config == null ? Map.of() : Map.copyOf(config);
+    }
+
+    /** A topic without extra configuration. */
+    public static TopicSpec of(String name, int partitions, int replicationFactor) {
+        return new TopicSpec(name, partitions, (short) replicationFactor, Map.of());
+    }
+}

@@ -1,0 +1,246 @@
+package io.chatplatform.support.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.infra.Infrastructure;
+import io.chatplatform.infra.junit.EmbeddedInfraExtension;
+import io.chatplatform.support.kafka.internal.AdminClientTopics;
+import io.chatplatform.support.kafka.internal.ReactorKafkaAdapter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.blockhound.BlockHound;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+@ExtendWith(EmbeddedInfraExtension.class)
+class KafkaAdapterIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final List<ReactorKafkaAdapter> adapters = new ArrayList<>();
+    private KafkaProperties properties;
+    private KafkaTopics topics;
+
+    @BeforeAll
+    static void installBlockHound() {
+        BlockHound.install();
+    }
+
+    @BeforeEach
+    void setUp(Infrastructure infrastructure) {
+        properties = KafkaProperties.defaults(infrastructure.kafkaBootstrapServers())
+                .withHandlerRetries(2, Duration.ofMillis(50));
+        topics = new AdminClientTopics(properties);
+    }
+
+    @AfterEach
+    void closeAdapters() {
+        adapters.forEach(ReactorKafkaAdapter::close);
+    }
+
+    @Test
+    void ensureTopicsIsIdempotent() throws Exception {
+        String topic = uniqueTopic();
+        List<TopicSpec> specs = List.of(TopicSpec.of(topic, 3, 1));
+
+        StepVerifier.create(topics.ensureTopics(specs))
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(topics.ensureTopics(List.of(TopicSpec.of(topic, 5, 1))))
+                .as("an existing topic is fine and left as it is")
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                properties.bootstrapServers()))) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            assertThat(description.partitions()).hasSize(3);
+        }
+    }
+
+    @Test
+    void publishesAndConsumesInOrderPerKeyWithHeaders() {
+        String topic = uniqueTopic();
+        ensure(topic, 3);
+        ReactorKafkaAdapter kafka = adapter();
+        List<OutboundRecord> sent = IntStream.range(0, 30)
+                .mapToObj(i -> new OutboundRecord(topic, "room-" + (i % 3), bytes("m" + i),
+                        Map.of("event-type", "message.created", "seq", String.valueOf(i / 3))))
+                .toList();
+
+        StepVerifier.create(kafka.sendAll(Flux.fromIterable(sent)))
+                .expectNextCount(30)
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        List<InboundRecord> received = new CopyOnWriteArrayList<>();
+        StepVerifier.create(kafka.consume(ConsumerSpec.of("order-" + topic, topic), record -> {
+                            received.add(record);
+                            return Mono.empty();
+                        })
+                        .take(30))
+                .expectNextCount(30)
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        Map<String, List<String>> valuesByKey = received.stream()
+                .collect(Collectors.groupingBy(InboundRecord::key,
+                        Collectors.mapping(record -> text(record.value()), Collectors.toList())));
+        assertThat(valuesByKey.get("room-0")).containsExactly("m0", "m3", "m6", "m9", "m12", "m15", "m18", "m21",
+                "m24", "m27");
+        assertThat(valuesByKey.get("room-1")).hasSize(10);
+        assertThat(valuesByKey.get("room-2")).hasSize(10);
+        InboundRecord first = received.stream()
+                .filter(record -> text(record.value()).equals("m0"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(first.headers()).containsEntry("event-type", "message.created").containsEntry("seq", "0");
+    }
+
+    @Test
+    void sendReportsWhereTheBrokerStoredTheRecord() {
+        String topic = uniqueTopic();
+        ensure(topic, 1);
+        ReactorKafkaAdapter kafka = adapter();
+
+        StepVerifier.create(kafka.send(OutboundRecord.of(topic, "k", bytes("a")))
+                        .then(kafka.send(OutboundRecord.of(topic, "k", bytes("b")))))
+                .assertNext(position -> {
+                    assertThat(position.topic()).isEqualTo(topic);
+                    assertThat(position.partition()).isZero();
+                    assertThat(position.offset()).isEqualTo(1);
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void recordWhoseHandlerFailsIsDeliveredAgainAfterRestartNotLost() {
+        String topic = uniqueTopic();
+        ensure(topic, 1);
+        ReactorKafkaAdapter kafka = adapter();
+        StepVerifier.create(kafka.sendAll(Flux.range(0, 5)
+                        .map(i -> OutboundRecord.of(topic, "room-1", bytes("r" + i)))))
+                .expectNextCount(5)
+                .expectComplete()
+                .verify(TIMEOUT);
+        ConsumerSpec spec = ConsumerSpec.of("restart-" + topic, topic);
+
+        // First run: r2 always fails. r0 and r1 are processed; the stream stops at r2 after 1 + 2 retries.
+        List<String> firstRun = new CopyOnWriteArrayList<>();
+        AtomicInteger attemptsOnR2 = new AtomicInteger();
+        StepVerifier.create(kafka.consume(spec, record -> {
+                    String value = text(record.value());
+                    if (value.equals("r2")) {
+                        attemptsOnR2.incrementAndGet();
+                        return Mono.error(new IllegalStateException("database down"));
+                    }
+                    firstRun.add(value);
+                    return Mono.empty();
+                }))
+                .expectNextCount(2)
+                .expectErrorSatisfies(error -> {
+                    assertThat(error).isInstanceOf(KafkaHandlerException.class);
+                    assertThat(((KafkaHandlerException) error).offset()).isEqualTo(2);
+                    assertThat(error.getCause()).hasMessage("database down");
+                })
+                .verify(TIMEOUT);
+        assertThat(firstRun).containsExactly("r0", "r1");
+        assertThat(attemptsOnR2).hasValue(3);
+
+        // Restart (a new consumer in the same group): it resumes at r2, so r2 is not lost and r0/r1 are not redone.
+        List<String> secondRun = new CopyOnWriteArrayList<>();
+        StepVerifier.create(adapter().consume(spec, record -> {
+                            secondRun.add(text(record.value()));
+                            return Mono.empty();
+                        })
+                        .take(3))
+                .expectNextCount(3)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(secondRun).containsExactly("r2", "r3", "r4");
+    }
+
+    @Test
+    void offsetsAreCommittedOnlyAfterTheHandlerCompleted() {
+        String topic = uniqueTopic();
+        ensure(topic, 1);
+        ReactorKafkaAdapter kafka = adapter();
+        StepVerifier.create(kafka.sendAll(Flux.range(0, 3)
+                        .map(i -> OutboundRecord.of(topic, "k", bytes("r" + i)))))
+                .expectNextCount(3)
+                .expectComplete()
+                .verify(TIMEOUT);
+        ConsumerSpec spec = ConsumerSpec.of("slow-" + topic, topic);
+
+        // The handler for r0 never completes; the consumer is stopped while it is in flight.
+        StepVerifier.create(kafka.consume(spec, record -> Mono.never()))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(3))
+                .thenCancel()
+                .verify(TIMEOUT);
+
+        List<String> redelivered = new CopyOnWriteArrayList<>();
+        StepVerifier.create(adapter().consume(spec, record -> {
+                            redelivered.add(text(record.value()));
+                            return Mono.empty();
+                        })
+                        .take(3))
+                .expectNextCount(3)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(redelivered).containsExactly("r0", "r1", "r2");
+    }
+
+    @Test
+    void blockHoundIsWatchingThisTest() {
+        StepVerifier.create(Mono.fromCallable(() -> {
+                            Thread.sleep(1);
+                            return "blocked";
+                        })
+                        .subscribeOn(reactor.core.scheduler.Schedulers.parallel()))
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("Blocking call"))
+                .verify(TIMEOUT);
+    }
+
+    private ReactorKafkaAdapter adapter() {
+        ReactorKafkaAdapter adapter = new ReactorKafkaAdapter(properties);
+        adapters.add(adapter);
+        return adapter;
+    }
+
+    private void ensure(String topic, int partitions) {
+        StepVerifier.create(topics.ensureTopics(List.of(TopicSpec.of(topic, partitions, 1))))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    private static String uniqueTopic() {
+        return "it-" + UUID.randomUUID();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
