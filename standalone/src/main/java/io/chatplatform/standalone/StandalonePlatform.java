@@ -94,6 +94,8 @@ public final class StandalonePlatform implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "standalone-shutdown"));
+        stopCleanlyOn("INT");
+        stopCleanlyOn("TERM");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         log.info("""
 
@@ -103,6 +105,20 @@ public final class StandalonePlatform implements AutoCloseable {
                  Ctrl-C stops everything.
                 ==============================================================""",
                 String.format("%.1f", took.toMillis() / 1000.0), platform.gatewayUrl(), platform.dataDir());
+    }
+
+    /**
+     * Ctrl-C and SIGTERM are how this platform is meant to stop, so they end it with exit code 0 (the shutdown hook
+     * still stops everything in order). Without this the JVM exits with 130/143 and {@code spring-boot:run} reports a
+     * failed build after every normal stop.
+     */
+    @SuppressWarnings("restriction")
+    private static void stopCleanlyOn(String signal) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> System.exit(0));
+        } catch (IllegalArgumentException e) {
+            log.debug("Signal {} cannot be handled on this platform; the JVM default applies", signal);
+        }
     }
 
     private void startAll() {
