@@ -211,6 +211,8 @@ class KafkaAdapterIT {
 
     @Test
     void blockHoundIsWatchingThisTest() {
+        // A canary, not a wait: the sleep on a parallel (non-blocking) thread is what BlockHound must reject, which
+        // proves the other tests in this class run under it.
         StepVerifier.create(Mono.fromCallable(() -> {
                             Thread.sleep(1);
                             return "blocked";
