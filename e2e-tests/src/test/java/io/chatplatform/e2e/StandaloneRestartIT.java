@@ -91,10 +91,19 @@ class StandaloneRestartIT {
 
     private String[] fixedFreePorts() throws Exception {
         List<String> args = new ArrayList<>(List.of("--standalone.data-dir=" + dataDir));
-        for (String name : List.of("gateway", "auth", "chat", "websocket", "moderation", "notification", "auth-grpc",
-                "chat-grpc", "moderation-grpc", "kafka", "kafka-controller", "redis", "mongo", "smtp")) {
-            try (ServerSocket socket = new ServerSocket(0)) {
+        // All probes stay open until every port is picked, so no two servers are given the same one.
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (String name : List.of("gateway", "auth", "chat", "websocket", "moderation", "notification",
+                    "auth-grpc", "chat-grpc", "moderation-grpc", "kafka", "kafka-controller", "redis", "mongo",
+                    "smtp")) {
+                ServerSocket socket = new ServerSocket(0);
+                held.add(socket);
                 args.add("--standalone.ports." + name + "=" + socket.getLocalPort());
+            }
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
             }
         }
         return args.toArray(String[]::new);

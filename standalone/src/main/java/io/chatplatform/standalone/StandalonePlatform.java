@@ -267,6 +267,14 @@ public final class StandalonePlatform implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("Closing a port probe failed: {}", e.getMessage());
+        }
+    }
+
     private static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -297,12 +305,20 @@ public final class StandalonePlatform implements AutoCloseable {
 
         static ResolvedPorts resolve(StandaloneProperties settings) {
             StandaloneProperties.Ports p = settings.ports();
-            String host = settings.host();
-            return new ResolvedPorts(free(host, p.gateway()), free(host, p.auth()), free(host, p.chat()),
-                    free(host, p.websocket()), free(host, p.moderation()), free(host, p.notification()),
-                    free(host, p.authGrpc()), free(host, p.chatGrpc()), free(host, p.moderationGrpc()),
-                    free(host, p.kafka()), free(host, p.kafkaController()), free(host, p.redis()),
-                    free(host, p.mongo()), free(host, p.smtp()));
+            // Every socket picked for a 0 stays open until all are picked, so two servers never get the same port.
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                String host = settings.host();
+                return new ResolvedPorts(free(host, p.gateway(), held), free(host, p.auth(), held),
+                        free(host, p.chat(), held), free(host, p.websocket(), held),
+                        free(host, p.moderation(), held), free(host, p.notification(), held),
+                        free(host, p.authGrpc(), held), free(host, p.chatGrpc(), held),
+                        free(host, p.moderationGrpc(), held), free(host, p.kafka(), held),
+                        free(host, p.kafkaController(), held), free(host, p.redis(), held),
+                        free(host, p.mongo(), held), free(host, p.smtp(), held));
+            } finally {
+                held.forEach(StandalonePlatform::closeQuietly);
+            }
         }
 
         /** Checks them all before anything starts, so a clash never leaves half a platform running. */
@@ -333,11 +349,13 @@ public final class StandalonePlatform implements AutoCloseable {
             });
         }
 
-        private static int free(String host, int configured) {
+        private static int free(String host, int configured, List<ServerSocket> held) {
             if (configured != 0) {
                 return configured;
             }
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            try {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host));
+                held.add(socket);
                 return socket.getLocalPort();
             } catch (IOException e) {
                 throw new UncheckedIOException("No free port on " + host, e);

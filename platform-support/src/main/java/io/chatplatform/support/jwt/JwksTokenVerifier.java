@@ -18,6 +18,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
@@ -40,22 +43,39 @@ public final class JwksTokenVerifier {
     private final JwtProperties properties;
     private final Clock clock;
     private final JacksonJsonDeserializer json = new JacksonJsonDeserializer();
-    private final JwksKeyCache<JwtParser> keys;
+    private final Function<String, Mono<JwtParser>> parsersByKid;
 
     public JwksTokenVerifier(JwtProperties properties, WebClient webClient) {
         this(properties, webClient, Clock.systemUTC());
     }
 
+    /** Keys from the JWKS at {@code chat.jwt.jwks-uri}, fetched and cached by {@link JwksKeyCache}. */
     public JwksTokenVerifier(JwtProperties properties, WebClient webClient, Clock clock) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.keys = new JwksKeyCache<>(properties, webClient, clock, this::parserFor);
+        JwksKeyCache<JwtParser> cache = new JwksKeyCache<>(properties, webClient, clock, this::parserFor);
+        this.parsersByKid = cache::forKid;
+    }
+
+    /**
+     * Keys from {@code resolver} instead of a JWKS URL (the auth service's own key ring); every other check is the
+     * same. {@code properties.jwksUri()} and the JWKS settings are not used.
+     */
+    public JwksTokenVerifier(JwtProperties properties, SigningKeyResolver resolver, Clock clock) {
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(resolver, "resolver");
+        // A parser pins one key; keys are few and long-lived, so parsers are kept per key instance.
+        ConcurrentMap<PublicKey, JwtParser> parsers = new ConcurrentHashMap<>();
+        this.parsersByKid = kid -> resolver.keyFor(kid)
+                .switchIfEmpty(Mono.error(() -> new InvalidTokenException(Reason.UNKNOWN_KEY, "unknown kid")))
+                .map(key -> parsers.computeIfAbsent(key, this::parserFor));
     }
 
     /** Verifies a token; emits its claims or an {@link InvalidTokenException}. */
     public Mono<VerifiedToken> verify(String token) {
         return Mono.fromCallable(() -> checkedKeyId(token))
-                .flatMap(keys::forKid)
+                .flatMap(parsersByKid)
                 .map(parser -> parse(parser, token));
     }
 

@@ -1,0 +1,24 @@
+package io.chatplatform.auth;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * Jackson builds a (de)serializer for a type once, under a short lock; two requests decoding a new type at the same
+ * moment make one wait for the other, microseconds, once per type. That is not blocking I/O, so it is allowed here.
+ * The MongoDB driver likewise guards each connection's read state with a short {@code ReentrantLock} on its Netty
+ * threads. (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
+ * later request hangs.)
+ */
+public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration {
+
+    @Override
+    public void applyTo(BlockHound.Builder builder) {
+        builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                        "_createAndCacheValueDeserializer")
+                .allowBlockingCallsInside("tools.jackson.databind.ser.SerializerCache", "addAndResolveNonTypedSerializer")
+                .allowBlockingCallsInside("tools.jackson.databind.ser.SerializerCache", "addAndResolveTypedSerializer")
+                .allowBlockingCallsInside("com.mongodb.internal.Locks", "checkedWithLock")
+                .allowBlockingCallsInside("com.mongodb.internal.Locks", "withLock");
+    }
+}
