@@ -1,10 +1,13 @@
-package io.chatplatform.auth;
+package io.chatplatform.infra;
 
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Jackson builds a (de)serializer for a type once, under a short lock; two requests decoding a new type at the same
+ * Allowances every service's integration tests need, kept here so they are not copied into each service (any test
+ * with embedded-infra on its classpath gets them through {@code META-INF/services}).
+ *
+ * <p>Jackson builds a (de)serializer for a type once, under a short lock; two requests decoding a new type at the same
  * moment make one wait for the other, microseconds, once per type. That is not blocking I/O, so it is allowed here.
  * The MongoDB driver likewise guards each connection's read state with a short {@code ReentrantLock} on its Netty
  * threads. (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
