@@ -1,6 +1,9 @@
 /**
  * Rooms, direct messages, membership, history, read markers and the outbox relay; the only writer of messages.
  *
- * <p>Start reading at {@link io.chatplatform.chat.ChatServiceApplication}; feature packages sit beside it.
+ * <p>Start reading at {@link io.chatplatform.chat.ChatServiceApplication}; feature packages sit beside it:
+ * {@code web} (who is calling), {@code conversation} (rooms, DMs, members), {@code message} (send, seq, history,
+ * read markers), {@code outbox} (publishing events), {@code inbox} (the conversation list) and {@code grpc}.
+ * Settings are {@link io.chatplatform.chat.ChatProperties} ({@code chat.chat-service.*}).
  */
 package io.chatplatform.chat;

@@ -1,0 +1,48 @@
+package io.chatplatform.chat;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * chat-service settings under {@code chat.chat-service}.
+ *
+ * @param maxTextLength longest message text in characters (code points are not counted separately)
+ * @param history       paging bounds of the history endpoints
+ * @param outbox        the outbox relay
+ */
+@Validated
+@ConfigurationProperties("chat.chat-service")
+public record ChatProperties(
+        @DefaultValue("4000") @Min(1) @Max(100_000) int maxTextLength,
+        @DefaultValue @Valid @NotNull History history,
+        @DefaultValue @Valid @NotNull Outbox outbox) {
+
+    /**
+     * @param defaultLimit page size when the client gives none
+     * @param maxLimit     largest page a client may ask for
+     */
+    public record History(
+            @DefaultValue("50") @Min(1) @Max(1000) int defaultLimit,
+            @DefaultValue("200") @Min(1) @Max(1000) int maxLimit) {
+    }
+
+    /**
+     * @param relayEnabled  whether the relay starts with the context (off only for tests and maintenance)
+     * @param pollInterval  how often the relay looks for pending events: the worst-case extra delivery latency
+     * @param batchSize     messages read per poll
+     * @param leaseDuration how long one instance owns the relay without renewing; a crashed owner is replaced after it
+     */
+    public record Outbox(
+            @DefaultValue("true") boolean relayEnabled,
+            @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) Duration pollInterval,
+            @DefaultValue("200") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration leaseDuration) {
+    }
+}

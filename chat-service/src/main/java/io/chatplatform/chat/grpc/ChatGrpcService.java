@@ -1,0 +1,170 @@
+package io.chatplatform.chat.grpc;
+
+import io.chatplatform.chat.Problems;
+import io.chatplatform.chat.conversation.ConversationAccess;
+import io.chatplatform.chat.conversation.ConversationStore;
+import io.chatplatform.chat.conversation.Member;
+import io.chatplatform.chat.message.MessageEvents;
+import io.chatplatform.chat.message.MessageService;
+import io.chatplatform.contracts.chat.ChatServiceGrpc;
+import io.chatplatform.contracts.chat.HistoryRequest;
+import io.chatplatform.contracts.chat.HistoryResponse;
+import io.chatplatform.contracts.chat.MarkReadRequest;
+import io.chatplatform.contracts.chat.MarkReadResponse;
+import io.chatplatform.contracts.chat.MemberRole;
+import io.chatplatform.contracts.chat.MembershipRequest;
+import io.chatplatform.contracts.chat.MembershipResponse;
+import io.chatplatform.contracts.chat.ModerationState;
+import io.chatplatform.contracts.chat.SendMessageRequest;
+import io.chatplatform.contracts.chat.SendMessageResponse;
+import io.chatplatform.contracts.common.PageInfo;
+import io.chatplatform.support.problem.ApiException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.grpc.server.service.GrpcService;
+import reactor.core.publisher.Mono;
+
+/** {@code ChatService} over gRPC; errors map from the REST problems to the statuses the contract names. */
+@GrpcService
+class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatGrpcService.class);
+    private static final int MAX_MEMBERS_PAGE = 500;
+    private static final int DEFAULT_MEMBERS_PAGE = 100;
+
+    private final MessageService messages;
+    private final ConversationAccess access;
+    private final ConversationStore conversations;
+
+    ChatGrpcService(MessageService messages, ConversationAccess access, ConversationStore conversations) {
+        this.messages = messages;
+        this.access = access;
+        this.conversations = conversations;
+    }
+
+    @Override
+    public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> responses) {
+        Mono<SendMessageResponse> answer = Mono.defer(() -> messages.send(request.getConversation().getId(),
+                        Problems.requireId("sender_user_id", request.getSenderUserId()), request.getClientMsgId(),
+                        request.getText(), null))
+                .map(appended -> SendMessageResponse.newBuilder()
+                        .setMessageId(appended.message().id())
+                        .setSeq(appended.message().seq())
+                        .setCreatedAt(MessageEvents.timestamp(appended.message().createdAt()))
+                        .setDuplicate(appended.duplicate())
+                        .setModerationState(ModerationState.MODERATION_STATE_PENDING)
+                        .build());
+        respond(answer, responses);
+    }
+
+    @Override
+    public void history(HistoryRequest request, StreamObserver<HistoryResponse> responses) {
+        Mono<HistoryResponse> answer = Mono.defer(() -> messages.history(request.getConversation().getId(),
+                        Problems.requireId("viewer_user_id", request.getViewerUserId()), request.getBeforeSeq(),
+                        request.getAfterSeq(), request.getLimit()))
+                .map(page -> HistoryResponse.newBuilder()
+                        .addAllMessages(page.messages().stream().map(MessageEvents::toProto).toList())
+                        .setHasMore(page.hasMore())
+                        .setLatestSeq(page.latestSeq())
+                        .build());
+        respond(answer, responses);
+    }
+
+    @Override
+    public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> responses) {
+        Mono<MarkReadResponse> answer = Mono.defer(() -> request.getUpToSeq() < 0
+                        ? Mono.error(Problems.invalid("up_to_seq", "must not be negative"))
+                        : messages.markRead(request.getConversation().getId(),
+                                Problems.requireId("user_id", request.getUserId()), request.getUpToSeq()))
+                .map(marker -> MarkReadResponse.newBuilder()
+                        .setLastReadSeq(marker.lastReadSeq())
+                        .setUnreadCount(marker.unreadCount())
+                        .build());
+        respond(answer, responses);
+    }
+
+    @Override
+    public void membership(MembershipRequest request, StreamObserver<MembershipResponse> responses) {
+        String conversationId = request.getConversation().getId();
+        Mono<MembershipResponse> answer = access.existing(conversationId)
+                .flatMap(conversation -> request.getUserIdsCount() > 0
+                        ? some(conversationId, request.getUserIdsList())
+                        : page(conversationId, request));
+        respond(answer, responses);
+    }
+
+    private Mono<MembershipResponse> some(String conversationId, List<String> userIds) {
+        if (userIds.size() > MAX_MEMBERS_PAGE) {
+            return Mono.error(Problems.invalid("user_ids", "at most " + MAX_MEMBERS_PAGE));
+        }
+        return conversations.members(conversationId, userIds)
+                .map(ChatGrpcService::toProto)
+                .collectList()
+                .map(members -> MembershipResponse.newBuilder()
+                        .addAllMembers(members)
+                        .build());
+    }
+
+    /** The cursor is the last user id of the previous page (members are ordered by user id). */
+    private Mono<MembershipResponse> page(String conversationId, MembershipRequest request) {
+        int requested = request.getPage().getLimit();
+        int limit = requested <= 0 ? DEFAULT_MEMBERS_PAGE : Math.min(requested, MAX_MEMBERS_PAGE);
+        return conversations.members(conversationId, request.getPage().getCursor(), limit + 1)
+                .collectList()
+                .map(rows -> {
+                    boolean hasMore = rows.size() > limit;
+                    List<Member> page = rows.subList(0, Math.min(limit, rows.size()));
+                    return MembershipResponse.newBuilder()
+                            .addAllMembers(page.stream().map(ChatGrpcService::toProto).toList())
+                            .setPage(PageInfo.newBuilder()
+                                    .setHasMore(hasMore)
+                                    .setNextCursor(hasMore ? page.get(page.size() - 1).userId() : ""))
+                            .build();
+                });
+    }
+
+    private static io.chatplatform.contracts.chat.Member toProto(Member member) {
+        MemberRole role = switch (member.role()) {
+            case Member.OWNER -> MemberRole.MEMBER_ROLE_OWNER;
+            case Member.ADMIN -> MemberRole.MEMBER_ROLE_ADMIN;
+            default -> MemberRole.MEMBER_ROLE_MEMBER;
+        };
+        return io.chatplatform.contracts.chat.Member.newBuilder()
+                .setUserId(member.userId())
+                .setRole(role)
+                .setJoinedAt(MessageEvents.timestamp(member.joinedAt()))
+                .setLastReadSeq(member.lastReadSeq())
+                .build();
+    }
+
+    private static <T> void respond(Mono<T> answer, StreamObserver<T> responses) {
+        answer.subscribe(
+                value -> {
+                    responses.onNext(value);
+                    responses.onCompleted();
+                },
+                error -> responses.onError(toStatus(error)));
+    }
+
+    private static StatusRuntimeException toStatus(Throwable error) {
+        if (error instanceof StatusRuntimeException status) {
+            return status;
+        }
+        if (error instanceof ApiException api) {
+            Status status = switch (api.getStatusCode().value()) {
+                case 400 -> Status.INVALID_ARGUMENT;
+                case 403 -> Status.PERMISSION_DENIED;
+                case 404 -> Status.NOT_FOUND;
+                case 409 -> Status.ALREADY_EXISTS;
+                default -> Status.INTERNAL;
+            };
+            return status.withDescription(api.getBody().getDetail()).asRuntimeException();
+        }
+        log.error("gRPC call failed", error);
+        return Status.INTERNAL.withDescription("internal error").asRuntimeException();
+    }
+}

@@ -1,0 +1,24 @@
+package io.chatplatform.chat.web;
+
+import io.chatplatform.support.problem.ApiException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+
+/** The authenticated user of a request, put there by {@link CallerAuthenticationFilter}. */
+public final class Caller {
+
+    static final String ATTRIBUTE = Caller.class.getName() + ".userId";
+
+    private Caller() {
+    }
+
+    /** The caller's user id (the token's {@code sub}). */
+    public static String userId(ServerWebExchange exchange) {
+        String userId = exchange.getAttribute(ATTRIBUTE);
+        if (userId == null) {
+            // Only reachable if a controller is mapped outside the filter's paths: fail closed.
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "A bearer access token is required.");
+        }
+        return userId;
+    }
+}

@@ -1,0 +1,131 @@
+package io.chatplatform.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatplatform.chat.outbox.OutboxRelay;
+import io.chatplatform.contracts.EventTypes;
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.support.kafka.ConsumerSpec;
+import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.support.redis.RedisMessage;
+import io.chatplatform.support.redis.RedisPubSub;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+class OutboxIT extends ChatServiceITSupport {
+
+    @Autowired
+    private RedisPubSub redis;
+
+    @Autowired
+    private KafkaSubscriber kafka;
+
+    @Autowired
+    private OutboxRelay relay;
+
+    @Autowired
+    private ReactiveMongoTemplate mongo;
+
+    @Test
+    void dmEventsReachBothParticipantsOnRedisInSeqOrder() {
+        String alice = newUser();
+        String bob = newUser();
+        String dmId = openDm(alice, bob);
+        Flux<RedisMessage> aliceLive = redis.subscribeConfirmed(Topics.userChannel(alice)).block(TIMEOUT);
+        Flux<RedisMessage> bobLive = redis.subscribeConfirmed(Topics.userChannel(bob)).block(TIMEOUT);
+
+        for (int i = 1; i <= 3; i++) {
+            sent(i == 2 ? bob : alice, dmId, "dm " + i);
+        }
+
+        for (Flux<RedisMessage> live : List.of(aliceLive, bobLive)) {
+            List<EventEnvelope> events = live.map(message -> parse(message.payload()))
+                    .take(3)
+                    .collectList()
+                    .block(TIMEOUT);
+            assertThat(events).extracting(EventEnvelope::getType).containsOnly(EventTypes.MESSAGE_CREATED);
+            assertThat(events).extracting(event -> event.getMessageCreated().getMessage().getSeq())
+                    .containsExactly(1L, 2L, 3L);
+            assertThat(events).extracting(event -> event.getMessageCreated().getMessage().getText())
+                    .containsExactly("dm 1", "dm 2", "dm 3");
+            assertThat(events.get(1).getMessageCreated().getRecipientUserIdsList()).containsExactly(alice);
+            assertThat(events.get(0).getPartitionKey()).isEqualTo(dmId);
+        }
+        assertThat(kafkaEvents(Topics.CHAT_MESSAGES, dmId, 3))
+                .extracting(event -> event.getMessageCreated().getMessage().getSeq())
+                .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void roomEventsGoToKafkaKeyedByRoomInSeqOrder() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Kafka room", "public");
+        for (int i = 1; i <= 5; i++) {
+            sent(owner, roomId, "room " + i);
+        }
+
+        List<EventEnvelope> roomEvents = kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 5);
+        assertThat(roomEvents).extracting(event -> event.getMessageCreated().getMessage().getSeq())
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(roomEvents).extracting(EventEnvelope::getEventId).doesNotHaveDuplicates();
+        assertThat(roomEvents.get(0).getProducer()).isEqualTo("chat-service");
+        assertThat(kafkaEvents(Topics.CHAT_MESSAGES, roomId, 5))
+                .extracting(EventEnvelope::getEventId)
+                .containsExactlyElementsOf(roomEvents.stream().map(EventEnvelope::getEventId).toList());
+    }
+
+    @Test
+    void eventsStoredWhileTheRelayIsDownArePublishedAfterItStarts() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Relay down", "private");
+        relay.stop();
+        try {
+            await().atMost(TIMEOUT).until(() -> !relay.isRunning());
+            for (int i = 1; i <= 3; i++) {
+                sent(owner, roomId, "while down " + i);
+            }
+            // Stored with their events still pending: the relay has not run.
+            assertThat(pendingCount(roomId)).isEqualTo(3);
+        } finally {
+            relay.start();
+        }
+
+        assertThat(kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 3))
+                .extracting(event -> event.getMessageCreated().getMessage().getText())
+                .containsExactly("while down 1", "while down 2", "while down 3");
+        await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0);
+    }
+
+    private long pendingCount(String conversationId) {
+        return mongo.count(query(where("conversationId").is(conversationId).and("outboxPending").is(true)), "messages")
+                .block(TIMEOUT);
+    }
+
+    /** The first {@code count} events with this key, read from the start of the topic with a fresh group. */
+    private List<EventEnvelope> kafkaEvents(String topic, String key, int count) {
+        return kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(), topic), record -> Mono.empty())
+                .filter(record -> key.equals(record.key()))
+                .map(record -> parse(record.value()))
+                .take(count)
+                .collectList()
+                .block(TIMEOUT);
+    }
+
+    private static EventEnvelope parse(byte[] bytes) {
+        try {
+            return EventEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
