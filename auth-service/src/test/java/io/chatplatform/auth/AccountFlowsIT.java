@@ -172,8 +172,9 @@ class AccountFlowsIT extends AuthServiceITSupport {
                 == PayloadCase.PASSWORD_RESET_REQUESTED);
         assertThat(event.getType()).isEqualTo("user.password-reset-requested");
         String token = event.getPasswordResetRequested().getToken();
+        // The token is stored a few milliseconds before the event is built, so whole seconds may differ by one.
         assertThat(event.getPasswordResetRequested().getExpiresAt().getSeconds() - event.getOccurredAt().getSeconds())
-                .isEqualTo(30 * 60);
+                .isBetween(30 * 60 - 1L, 30 * 60L);
 
         http().post().uri("/api/auth/password-reset/confirm").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("token", token, "newPassword", "password1234"))
