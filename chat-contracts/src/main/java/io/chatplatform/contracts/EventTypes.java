@@ -18,6 +18,7 @@ public final class EventTypes {
     public static final String MEMBERSHIP_CHANGED = "membership.changed";
     public static final String ROOM_CREATED = "room.created";
     public static final String ROOM_UPDATED = "room.updated";
+    public static final String ROOM_DELETED = "room.deleted";
 
     // websocket-service (ephemeral, Redis only)
     public static final String TYPING_CHANGED = "typing.changed";
@@ -68,6 +69,7 @@ public final class EventTypes {
         map.put(EventEnvelope.PayloadCase.MEMBERSHIP_CHANGED, MEMBERSHIP_CHANGED);
         map.put(EventEnvelope.PayloadCase.ROOM_CREATED, ROOM_CREATED);
         map.put(EventEnvelope.PayloadCase.ROOM_UPDATED, ROOM_UPDATED);
+        map.put(EventEnvelope.PayloadCase.ROOM_DELETED, ROOM_DELETED);
         map.put(EventEnvelope.PayloadCase.TYPING_CHANGED, TYPING_CHANGED);
         map.put(EventEnvelope.PayloadCase.PRESENCE_CHANGED, PRESENCE_CHANGED);
         map.put(EventEnvelope.PayloadCase.USER_BLOCKED, USER_BLOCKED);

@@ -14,15 +14,19 @@ import org.springframework.validation.annotation.Validated;
  * chat-service settings under {@code chat.chat-service}.
  *
  * @param maxTextLength longest message text in characters (code points are not counted separately)
+ * @param editWindow    how long after sending the sender may still edit a message
  * @param history       paging bounds of the history endpoints
  * @param outbox        the outbox relay
+ * @param retention     the scheduled purge of expired messages
  */
 @Validated
 @ConfigurationProperties("chat.chat-service")
 public record ChatProperties(
         @DefaultValue("4000") @Min(1) @Max(100_000) int maxTextLength,
+        @DefaultValue("24h") @NotNull Duration editWindow,
         @DefaultValue @Valid @NotNull History history,
-        @DefaultValue @Valid @NotNull Outbox outbox) {
+        @DefaultValue @Valid @NotNull Outbox outbox,
+        @DefaultValue @Valid @NotNull Retention retention) {
 
     /**
      * @param defaultLimit page size when the client gives none
@@ -44,5 +48,16 @@ public record ChatProperties(
             @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) Duration pollInterval,
             @DefaultValue("200") @Min(1) @Max(10_000) int batchSize,
             @DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration leaseDuration) {
+    }
+
+    /**
+     * @param enabled      whether the purge runs in this instance
+     * @param initialDelay wait after startup before the first pass
+     * @param interval     time between passes: how late, at most, an expired message disappears
+     */
+    public record Retention(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1m") @NotNull Duration initialDelay,
+            @DefaultValue("1h") @NotNull @DurationMin(seconds = 1) Duration interval) {
     }
 }

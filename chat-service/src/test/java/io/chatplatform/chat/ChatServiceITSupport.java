@@ -20,6 +20,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** One Spring context for every chat-service IT, on embedded Kafka, Redis and MongoDB, with test-signed tokens. */
@@ -27,13 +29,21 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=chat-service",
         "spring.grpc.server.port=0",
-        "chat.chat-service.outbox.poll-interval=50ms"})
+        "chat.chat-service.outbox.poll-interval=50ms",
+        "chat.chat-service.pre-moderation.timeout=300ms",
+        "chat.chat-service.pre-moderation.sweep-interval=200ms",
+        "chat.chat-service.pre-moderation.recheck-after=500ms"})
 @Import({TestTokens.Config.class, ChatServiceITSupport.GrpcPort.class})
 public abstract class ChatServiceITSupport {
 
     protected static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger USERS = new AtomicInteger();
     private static ManagedChannel channel;
+
+    @DynamicPropertySource
+    static void moderationService(DynamicPropertyRegistry registry) {
+        registry.add("chat.chat-service.pre-moderation.target", () -> "127.0.0.1:" + ModerationDouble.get().port());
+    }
 
     @LocalServerPort
     protected int port;

@@ -116,6 +116,8 @@ class OutboxIT extends ChatServiceITSupport {
         return kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(), topic), record -> Mono.empty())
                 .filter(record -> key.equals(record.key()))
                 .map(record -> parse(record.value()))
+                // Message events only: rooms' own events (room.created, ...) share the topic and key.
+                .filter(event -> event.getType().startsWith("message."))
                 .take(count)
                 .collectList()
                 .block(TIMEOUT);

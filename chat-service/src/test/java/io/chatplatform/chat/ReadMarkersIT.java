@@ -49,11 +49,20 @@ class ReadMarkersIT extends ChatServiceITSupport {
                 .exchange()
                 .expectStatus().isForbidden();
 
-        List<?> inbox = as(bob).get().uri("/api/conversations").exchange()
+        Map<?, ?> firstPage = as(bob).get().uri("/api/conversations?limit=1").exchange()
                 .expectStatus().isOk()
-                .expectBody(List.class)
+                .expectBody(Map.class)
                 .returnResult()
                 .getResponseBody();
+        Map<?, ?> secondPage = as(bob).get().uri("/api/conversations?limit=1&cursor={c}", firstPage.get("nextCursor"))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(secondPage.get("nextCursor")).as("two conversations, two pages").isNull();
+        List<Object> inbox = new java.util.ArrayList<>((List<?>) firstPage.get("items"));
+        inbox.addAll((List<?>) secondPage.get("items"));
         assertThat(inbox).hasSize(2);
         Map<?, ?> newest = (Map<?, ?>) inbox.get(0);
         Map<?, ?> older = (Map<?, ?>) inbox.get(1);

@@ -1,21 +1,42 @@
 package io.chatplatform.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.chat.retention.RetentionPurge;
+import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.chat.ChatServiceGrpc;
 import io.chatplatform.contracts.chat.MemberRole;
 import io.chatplatform.contracts.chat.MembershipRequest;
 import io.chatplatform.contracts.chat.MembershipResponse;
 import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.support.kafka.ConsumerSpec;
+import io.chatplatform.support.kafka.KafkaSubscriber;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 class RoomsIT extends ChatServiceITSupport {
+
+    @Autowired
+    private KafkaSubscriber kafka;
+
+    @Autowired
+    private ReactiveMongoTemplate mongo;
+
+    @Autowired
+    private RetentionPurge purge;
 
     @Test
     void ownerCreatesRoomAndMembershipGovernsAccess() {
@@ -71,13 +92,14 @@ class RoomsIT extends ChatServiceITSupport {
         as(joiner).get().uri("/api/rooms/public?prefix={p}", tag).exchange()
                 .expectStatus().isOk()
                 .expectBody()
-                .jsonPath("$.length()").isEqualTo(2)
-                .jsonPath("$[0].id").isEqualTo(alpha)
-                .jsonPath("$[1].id").isEqualTo(beta);
+                .jsonPath("$.items.length()").isEqualTo(2)
+                .jsonPath("$.items[0].id").isEqualTo(alpha)
+                .jsonPath("$.items[1].id").isEqualTo(beta)
+                .jsonPath("$.nextCursor").doesNotExist();
         as(joiner).get().uri("/api/rooms/public?prefix={p}", tag + ".*").exchange()
                 .expectStatus().isOk()
                 .expectBody()
-                .jsonPath("$.length()").isEqualTo(0);
+                .jsonPath("$.items.length()").isEqualTo(0);
 
         as(joiner).post().uri("/api/rooms/{id}/join", alpha).exchange().expectStatus().isOk();
         as(joiner).post().uri("/api/rooms/{id}/join", alpha).exchange().expectStatus().isOk();
@@ -146,5 +168,107 @@ class RoomsIT extends ChatServiceITSupport {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.length()").isEqualTo(0);
+    }
+
+    @Test
+    void publicRoomsPageByCursorToTheLastPage() {
+        String owner = newUser();
+        String tag = "pg" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Equal names: the id breaks the tie, so no room is skipped or repeated across pages.
+            created.add(createRoom(owner, tag + (i < 3 ? " same" : " room " + i), "public"));
+        }
+        List<Object> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Map<?, ?> page = as(owner).get()
+                    .uri(cursor == null ? "/api/rooms/public?prefix={p}&limit=2" : "/api/rooms/public?prefix={p}&limit=2&cursor={c}",
+                            cursor == null ? new Object[] {tag} : new Object[] {tag, cursor})
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectBody(Map.class)
+                    .returnResult()
+                    .getResponseBody();
+            ((List<?>) page.get("items")).forEach(room -> seen.add(((Map<?, ?>) room).get("id")));
+            cursor = (String) page.get("nextCursor");
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(created).doesNotHaveDuplicates();
+        as(owner).get().uri("/api/rooms/public?cursor=not-a-cursor").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
+        as(owner).get().uri("/api/rooms/public?limit=0").exchange().expectStatus().isBadRequest();
+        as(owner).get().uri("/api/rooms/public?limit=101").exchange().expectStatus().isBadRequest();
+    }
+
+    @Test
+    void ownersAndAdminsRenameOnlyTheOwnerDeletes() {
+        String owner = newUser();
+        String admin = newUser();
+        String member = newUser();
+        String roomId = createRoom(owner, "Old name", "public");
+        as(owner).post().uri("/api/rooms/{id}/members", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("userId", admin, "role", "admin"))
+                .exchange()
+                .expectStatus().isCreated();
+        addMember(owner, roomId, member);
+        sent(member, roomId, "hello");
+
+        rename(member, roomId, Map.of("name", "Mine now")).expectStatus().isForbidden();
+        rename(admin, roomId, Map.of("name", " ")).expectStatus().isBadRequest();
+        rename(admin, roomId, Map.of()).expectStatus().isBadRequest();
+        rename(admin, roomId, Map.of("name", "New name", "topic", "what we talk about")).expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.name").isEqualTo("New name")
+                .jsonPath("$.topic").isEqualTo("what we talk about");
+        as(member).get().uri("/api/rooms/{id}", roomId).exchange()
+                .expectBody().jsonPath("$.name").isEqualTo("New name");
+
+        as(admin).delete().uri("/api/rooms/{id}", roomId).exchange().expectStatus().isForbidden();
+        as(owner).delete().uri("/api/rooms/{id}", roomId).exchange().expectStatus().isNoContent();
+        as(member).get().uri("/api/rooms/{id}", roomId).exchange().expectStatus().isNotFound();
+        send(member, roomId, UUID.randomUUID().toString(), "anyone?").expectStatus().isNotFound();
+        as(owner).delete().uri("/api/rooms/{id}", roomId).exchange().expectStatus().isNotFound();
+
+        List<EventEnvelope> events = kafka.consume(ConsumerSpec.of("it-" + Ids.newId(), Topics.CHAT_ROOM_EVENTS),
+                        record -> Mono.empty())
+                .filter(record -> roomId.equals(record.key()))
+                .map(record -> parse(record.value()))
+                .filter(event -> event.getType().startsWith("room."))
+                .take(3)
+                .collectList()
+                .block(TIMEOUT);
+        assertThat(events).extracting(EventEnvelope::getType)
+                .containsExactly("room.created", "room.updated", "room.deleted");
+        assertThat(events.get(1).getRoomUpdated().getChangedFieldsList()).containsExactly("name", "topic");
+        assertThat(events.get(1).getRoomUpdated().getActorUserId()).isEqualTo(admin);
+        assertThat(events.get(2).getRoomDeleted().getActorUserId()).isEqualTo(owner);
+
+        // Once room.deleted is out, the purge removes the room's history and members.
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            purge.purgeOnce().block(TIMEOUT);
+            assertThat(mongo.count(query(where("conversationId").is(roomId)), "messages").block(TIMEOUT)).isZero();
+            assertThat(mongo.count(query(where("conversationId").is(roomId)), "members").block(TIMEOUT)).isZero();
+        });
+    }
+
+    private WebTestClient.ResponseSpec rename(String userId, String roomId, Map<String, String> body) {
+        return as(userId).patch().uri("/api/rooms/{id}", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
+    }
+
+    private static EventEnvelope parse(byte[] bytes) {
+        try {
+            return EventEnvelope.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -30,15 +31,20 @@ public final class TestTokens {
 
     /** A valid token for the user. */
     public static String tokenFor(String userId) {
-        return sign(userId, KEYS);
+        return sign(userId, KEYS, List.of("user"));
+    }
+
+    /** A valid token for a user with the platform's moderator role. */
+    public static String moderatorTokenFor(String userId) {
+        return sign(userId, KEYS, List.of("user", "moderator"));
     }
 
     /** A well-formed token signed by a key the service does not trust. */
     public static String foreignToken(String userId) {
-        return sign(userId, Jwts.SIG.ES256.keyPair().build());
+        return sign(userId, Jwts.SIG.ES256.keyPair().build(), List.of("user"));
     }
 
-    private static String sign(String userId, KeyPair keys) {
+    private static String sign(String userId, KeyPair keys, List<String> roles) {
         Instant now = Instant.now();
         return Jwts.builder()
                 .json(new AbstractSerializer<Map<String, ?>>() {
@@ -56,6 +62,7 @@ public final class TestTokens {
                 .add("chat-platform")
                 .and()
                 .subject(userId)
+                .claim("roles", roles)
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(Duration.ofMinutes(15))))
                 .signWith(keys.getPrivate(), Jwts.SIG.ES256)

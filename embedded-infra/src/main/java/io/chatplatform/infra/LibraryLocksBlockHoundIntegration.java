@@ -10,7 +10,8 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * <p>Jackson builds a (de)serializer for a type once, under a short lock; two requests decoding a new type at the same
  * moment make one wait for the other, microseconds, once per type. That is not blocking I/O, so it is allowed here.
  * The MongoDB driver likewise guards each connection's read state with a short {@code ReentrantLock} on its Netty
- * threads. (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
+ * threads, and the session's cluster clock with another ({@code withInterruptibleLock}) that concurrent replies
+ * contend for. (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
  * later request hangs.)
  */
 public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration {
@@ -22,6 +23,7 @@ public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration 
                 .allowBlockingCallsInside("tools.jackson.databind.ser.SerializerCache", "addAndResolveNonTypedSerializer")
                 .allowBlockingCallsInside("tools.jackson.databind.ser.SerializerCache", "addAndResolveTypedSerializer")
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "checkedWithLock")
-                .allowBlockingCallsInside("com.mongodb.internal.Locks", "withLock");
+                .allowBlockingCallsInside("com.mongodb.internal.Locks", "withLock")
+                .allowBlockingCallsInside("com.mongodb.internal.Locks", "withInterruptibleLock");
     }
 }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import io.chatplatform.chat.outbox.PendingEvent;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -18,6 +19,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param moderationMode {@code post} or {@code pre}
  * @param retentionDays days messages are kept, 0 = forever
  * @param participants  the two users of a DM, sorted; empty for rooms
+ * @param deleted       the owner deleted the room: it is gone for every reader; its data is removed by the purge
+ * @param outboxPending true while {@code pendingEvents} has room events the relay has not published
+ * @param pendingEvents room events ({@code room.created}, {@code room.updated}, {@code room.deleted}) stored with the
+ *                      change they describe, so the change and its event are written together
  */
 @Document("conversations")
 public record Conversation(
@@ -31,13 +36,34 @@ public record Conversation(
         int retentionDays,
         String createdBy,
         Instant createdAt,
-        List<String> participants) {
+        List<String> participants,
+        Boolean deleted,
+        Boolean outboxPending,
+        List<PendingEvent> pendingEvents) {
 
     public static final String ROOM = "room";
     public static final String DM = "dm";
 
+    /** Fields a document may lack (DMs are upserted field by field; older documents predate them) get defaults. */
+    public Conversation {
+        deleted = Boolean.TRUE.equals(deleted);
+        outboxPending = Boolean.TRUE.equals(outboxPending);
+        pendingEvents = pendingEvents == null ? List.of() : pendingEvents;
+    }
+
+    /** The same conversation with {@code event} in its outbox. */
+    Conversation withEvent(PendingEvent event) {
+        return new Conversation(id, kind, name, nameLower, topic, visibility, moderationMode, retentionDays, createdBy,
+                createdAt, participants, deleted, true, List.of(event));
+    }
+
     public boolean isDm() {
         return DM.equals(kind);
+    }
+
+    /** Messages wait for moderation's verdict before anyone but their sender sees them. */
+    public boolean isPreModerated() {
+        return "pre".equals(moderationMode);
     }
 
     public boolean isPublic() {

@@ -3,6 +3,7 @@ package io.chatplatform.chat.conversation;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.chat.outbox.PendingEvent;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
@@ -36,6 +38,8 @@ public class ConversationStore {
                         .on("visibility", Sort.Direction.ASC)
                         .on("nameLower", Sort.Direction.ASC)
                         .named("public_by_name"))
+                .then(mongo.indexOps(Conversation.class)
+                        .createIndex(new Index("outboxPending", Sort.Direction.ASC).named("outbox_pending")))
                 .then(mongo.indexOps(Member.class)
                         .createIndex(new Index("userId", Sort.Direction.ASC).named("by_user")))
                 .then(mongo.indexOps(Member.class)
@@ -45,16 +49,19 @@ public class ConversationStore {
                 .then();
     }
 
+    /** The conversation, unless it does not exist or was deleted. */
     public Mono<Conversation> find(String conversationId) {
-        return indexesReady.then(mongo.findById(conversationId, Conversation.class));
+        return indexesReady.then(mongo.findById(conversationId, Conversation.class))
+                .filter(conversation -> !conversation.deleted());
     }
 
     public Mono<Member> findMember(String conversationId, String userId) {
         return indexesReady.then(mongo.findById(Member.idOf(conversationId, userId), Member.class));
     }
 
+    /** Inserts a new room with {@code room.created} in its outbox. */
     Mono<Conversation> insertRoom(Conversation room) {
-        return indexesReady.then(mongo.insert(room));
+        return indexesReady.then(mongo.insert(room.withEvent(RoomEvents.created(room))));
     }
 
     /** Inserts the DM if missing and returns it; a concurrent insert of the same id means it exists now. */
@@ -123,14 +130,89 @@ public class ConversationStore {
         return indexesReady.thenMany(mongo.find(query(where("_id").in(ids)), Member.class));
     }
 
-    public Flux<Conversation> findAll(Collection<String> conversationIds) {
-        return indexesReady.thenMany(mongo.find(query(where("_id").in(conversationIds)), Conversation.class));
+    /** Renames a room or changes its topic, with {@code room.updated} in its outbox; empty if it is gone. */
+    Mono<Conversation> update(String roomId, String name, String topic, java.util.function.Function<Conversation,
+            PendingEvent> event) {
+        return find(roomId)
+                .flatMap(room -> {
+                    Conversation changed = new Conversation(room.id(), room.kind(), name,
+                            name.toLowerCase(java.util.Locale.ROOT), topic, room.visibility(), room.moderationMode(),
+                            room.retentionDays(), room.createdBy(), room.createdAt(), room.participants(), false, true,
+                            List.of());
+                    Update update = new Update().set("name", changed.name())
+                            .set("nameLower", changed.nameLower())
+                            .set("topic", changed.topic())
+                            .set("outboxPending", true)
+                            .push("pendingEvents", event.apply(changed));
+                    return mongo.findAndModify(query(where("_id").is(roomId).and("deleted").ne(true)), update,
+                            FindAndModifyOptions.options().returnNew(true), Conversation.class);
+                });
     }
 
-    Flux<Conversation> publicRooms(String prefixLower, int limit) {
-        Query search = query(where("kind").is(Conversation.ROOM)
+    /** Marks a room deleted with {@code room.deleted} in its outbox; empty if it already was. */
+    Mono<Conversation> markDeleted(String roomId, PendingEvent event) {
+        Update update = new Update().set("deleted", true)
+                .set("outboxPending", true)
+                .push("pendingEvents", event);
+        return indexesReady.then(mongo.findAndModify(query(where("_id").is(roomId).and("deleted").ne(true)), update,
+                FindAndModifyOptions.options().returnNew(true), Conversation.class));
+    }
+
+    /** Rooms with unpublished room events. */
+    public Flux<Conversation> pendingOutbox(int limit) {
+        return indexesReady.thenMany(mongo.find(query(where("outboxPending").is(true)).limit(limit),
+                Conversation.class));
+    }
+
+    /** Clears published room events; if another was queued meanwhile, only the published ones go. */
+    public Mono<Void> markPublished(String roomId, List<String> publishedEventIds) {
+        Query unchanged = query(where("_id").is(roomId).and("pendingEvents").size(publishedEventIds.size()));
+        Update done = new Update().set("outboxPending", false).unset("pendingEvents");
+        Update pullPublished = new Update().pull("pendingEvents",
+                new org.bson.Document("eventId", new org.bson.Document("$in", publishedEventIds)));
+        return mongo.updateFirst(unchanged, done, Conversation.class)
+                .flatMap(result -> result.getModifiedCount() > 0
+                        ? Mono.empty()
+                        : mongo.updateFirst(query(where("_id").is(roomId)), pullPublished, Conversation.class))
+                .then();
+    }
+
+    /** Deleted rooms whose events are published: their members and messages can go. */
+    public Flux<Conversation> deletedAndPublished() {
+        return indexesReady.thenMany(mongo.find(query(where("deleted").is(true).and("outboxPending").is(false)),
+                Conversation.class));
+    }
+
+    /** Removes a deleted room's members and the room itself (its messages first, by the caller). */
+    public Mono<Void> removeDeleted(String roomId) {
+        return mongo.remove(query(where("conversationId").is(roomId)), Member.class)
+                .then(mongo.remove(query(where("_id").is(roomId).and("deleted").is(true)), Conversation.class))
+                .then();
+    }
+
+    /** Rooms with a retention period (DMs keep their history). */
+    public Flux<Conversation> withRetention() {
+        return indexesReady.thenMany(mongo.find(query(where("retentionDays").gt(0).and("deleted").ne(true)),
+                Conversation.class));
+    }
+
+    public Flux<Conversation> findAll(Collection<String> conversationIds) {
+        return indexesReady.thenMany(mongo.find(query(where("_id").in(conversationIds).and("deleted").ne(true)),
+                Conversation.class));
+    }
+
+    /** Public rooms by name prefix, ordered by (name, id), after the (nameLower, id) pair {@code after} if given. */
+    Flux<Conversation> publicRooms(String prefixLower, List<String> after, int limit) {
+        Criteria criteria = where("kind").is(Conversation.ROOM)
                 .and("visibility").is("public")
-                .and("nameLower").regex("^" + escapeRegex(prefixLower)))
+                .and("deleted").ne(true)
+                .and("nameLower").regex("^" + escapeRegex(prefixLower));
+        if (after != null) {
+            criteria = new Criteria().andOperator(criteria, new Criteria().orOperator(
+                    where("nameLower").gt(after.get(0)),
+                    where("nameLower").is(after.get(0)).and("_id").gt(after.get(1))));
+        }
+        Query search = query(criteria)
                 .with(Sort.by("nameLower", "_id"))
                 .limit(limit);
         return indexesReady.thenMany(mongo.find(search, Conversation.class));

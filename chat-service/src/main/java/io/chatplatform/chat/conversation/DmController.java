@@ -4,6 +4,7 @@ import io.chatplatform.chat.Problems;
 import io.chatplatform.chat.web.Caller;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,7 +33,7 @@ class DmController {
         }
         Instant now = clock.instant();
         Conversation dm = new Conversation(Conversation.dmId(caller, userId), Conversation.DM, null, null, null,
-                "private", "post", 0, caller, now, Conversation.sortedPair(caller, userId));
+                "private", "post", 0, caller, now, Conversation.sortedPair(caller, userId), false, false, List.of());
         // Upserts on deterministic ids: repeating or racing this request converges on one DM and two members.
         return store.upsertDm(dm)
                 .flatMap(saved -> store.upsertMember(saved.id(), caller, Member.MEMBER, now)

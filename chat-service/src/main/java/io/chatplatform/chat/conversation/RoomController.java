@@ -1,5 +1,6 @@
 package io.chatplatform.chat.conversation;
 
+import io.chatplatform.chat.Cursor;
 import io.chatplatform.chat.Ids;
 import io.chatplatform.chat.Problems;
 import io.chatplatform.chat.web.Caller;
@@ -15,6 +16,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -67,18 +69,27 @@ class RoomController {
                 .map(ConversationView::of);
     }
 
-    /** Public rooms whose name starts with {@code prefix} (case-insensitive), by name. */
+    /** Public rooms whose name starts with {@code prefix} (case-insensitive), by name, a page at a time. */
     @GetMapping("/public")
-    Flux<ConversationView> publicRooms(
-            @RequestParam(defaultValue = "") String prefix, @RequestParam(defaultValue = "50") int limit) {
+    Mono<Cursor.Page<ConversationView>> publicRooms(
+            @RequestParam(defaultValue = "") String prefix, @RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) String cursor) {
         if (limit < 1 || limit > MAX_PUBLIC_PAGE) {
-            return Flux.error(Problems.invalid("limit", "must be between 1 and " + MAX_PUBLIC_PAGE));
+            return Mono.error(Problems.invalid("limit", "must be between 1 and " + MAX_PUBLIC_PAGE));
         }
         if (prefix.length() > MAX_NAME) {
-            return Flux.error(Problems.invalid("prefix", "at most " + MAX_NAME + " characters"));
+            return Mono.error(Problems.invalid("prefix", "at most " + MAX_NAME + " characters"));
         }
-        return store.publicRooms(prefix.toLowerCase(Locale.ROOT), limit)
-                .map(ConversationView::of);
+        List<String> after = cursor == null ? null : Cursor.decode(cursor, 2);
+        // One extra row tells whether another page follows.
+        return store.publicRooms(prefix.toLowerCase(Locale.ROOT), after, limit + 1)
+                .collectList()
+                .map(rows -> {
+                    List<Conversation> page = rows.subList(0, Math.min(limit, rows.size()));
+                    Conversation last = page.isEmpty() ? null : page.get(page.size() - 1);
+                    String next = rows.size() > limit ? Cursor.encode(last.nameLower(), last.id()) : null;
+                    return new Cursor.Page<>(page.stream().map(ConversationView::of).toList(), next);
+                });
     }
 
     /** A room; public rooms are visible to anyone signed in, private ones to members only. */
@@ -90,6 +101,50 @@ class RoomController {
                         ? Mono.just(room)
                         : access.requireMember(roomId, userId).map(ConversationAccess.Membership::conversation))
                 .map(ConversationView::of);
+    }
+
+    /** Renames a room or changes its topic (owner or admins); omitted fields keep their value. */
+    @PatchMapping("/{roomId}")
+    Mono<ConversationView> update(@PathVariable String roomId, @RequestBody UpdateRoomRequest request,
+                                  ServerWebExchange exchange) {
+        String userId = Caller.userId(exchange);
+        if (request == null || (request.name() == null && request.topic() == null)) {
+            return Mono.error(Problems.invalid("body", "give a name, a topic, or both"));
+        }
+        return manager(roomId, userId)
+                .flatMap(membership -> {
+                    Conversation room = membership.conversation();
+                    String name = request.name() == null ? room.name() : request.name().strip();
+                    String topic = request.topic() == null ? room.topic() : request.topic().strip();
+                    validateNameAndTopic(name, topic);
+                    List<String> changed = new ArrayList<>();
+                    if (!name.equals(room.name())) {
+                        changed.add("name");
+                    }
+                    if (!topic.equals(room.topic() == null ? "" : room.topic())) {
+                        changed.add("topic");
+                    }
+                    if (changed.isEmpty()) {
+                        return Mono.just(room);
+                    }
+                    return store.update(roomId, name, topic,
+                            updated -> RoomEvents.updated(updated, userId, changed, clock.instant()));
+                })
+                .switchIfEmpty(Mono.error(() -> Problems.conversationNotFound(roomId)))
+                .map(ConversationView::of);
+    }
+
+    /** Deletes a room (owner only): it is gone for everyone at once; its history and members are removed after. */
+    @DeleteMapping("/{roomId}")
+    Mono<ResponseEntity<Void>> delete(@PathVariable String roomId, ServerWebExchange exchange) {
+        String userId = Caller.userId(exchange);
+        return room(roomId)
+                .then(access.requireMember(roomId, userId))
+                .filter(membership -> Member.OWNER.equals(membership.member().role()))
+                .switchIfEmpty(Mono.error(() -> Problems.forbidden("Only the room's owner may delete it.")))
+                .flatMap(membership -> store.markDeleted(roomId,
+                        RoomEvents.deleted(membership.conversation(), userId, clock.instant())))
+                .thenReturn(ResponseEntity.noContent().<Void>build());
     }
 
     /** Joins a public room; joining again changes nothing. */
@@ -155,16 +210,28 @@ class RoomController {
                 .switchIfEmpty(Mono.error(() -> Problems.forbidden("Only the room's owner or admins manage members.")));
     }
 
-    private Conversation validated(CreateRoomRequest request, String userId) {
+    private static void validateNameAndTopic(String name, String topic) {
+        List<InvalidField> errors = nameAndTopicErrors(name, topic);
+        if (!errors.isEmpty()) {
+            throw Problems.invalid(errors);
+        }
+    }
+
+    private static List<InvalidField> nameAndTopicErrors(String name, String topic) {
         List<InvalidField> errors = new ArrayList<>();
-        String name = request == null || request.name() == null ? "" : request.name().strip();
         if (name.isEmpty() || name.length() > MAX_NAME) {
             errors.add(new InvalidField("name", "must be 1 to " + MAX_NAME + " characters"));
         }
-        String topic = request == null || request.topic() == null ? "" : request.topic().strip();
         if (topic.length() > MAX_TOPIC) {
             errors.add(new InvalidField("topic", "at most " + MAX_TOPIC + " characters"));
         }
+        return errors;
+    }
+
+    private Conversation validated(CreateRoomRequest request, String userId) {
+        String name = request == null || request.name() == null ? "" : request.name().strip();
+        String topic = request == null || request.topic() == null ? "" : request.topic().strip();
+        List<InvalidField> errors = nameAndTopicErrors(name, topic);
         String visibility = request == null || request.visibility() == null ? "public" : request.visibility();
         if (!Set.of("public", "private").contains(visibility)) {
             errors.add(new InvalidField("visibility", "must be public or private"));
@@ -181,12 +248,16 @@ class RoomController {
             throw Problems.invalid(errors);
         }
         return new Conversation(Ids.newId(), Conversation.ROOM, name, name.toLowerCase(Locale.ROOT),
-                topic, visibility, moderation, retention, userId, clock.instant(), List.of());
+                topic, visibility, moderation, retention, userId, clock.instant(), List.of(), false, false, List.of());
     }
 
     /** Body of {@code POST /api/rooms}; only {@code name} is required. */
     record CreateRoomRequest(String name, String topic, String visibility, String moderationMode,
                              Integer retentionDays) {
+    }
+
+    /** Body of {@code PATCH /api/rooms/{id}}; null fields are left as they are. */
+    record UpdateRoomRequest(String name, String topic) {
     }
 
     /** Body of {@code POST /api/rooms/{id}/members}. */

@@ -5,6 +5,7 @@ import io.chatplatform.chat.conversation.ConversationAccess;
 import io.chatplatform.chat.conversation.ConversationStore;
 import io.chatplatform.chat.conversation.Member;
 import io.chatplatform.chat.message.MessageEvents;
+import io.chatplatform.chat.message.MessageModeration;
 import io.chatplatform.chat.message.MessageService;
 import io.chatplatform.contracts.chat.ChatServiceGrpc;
 import io.chatplatform.contracts.chat.HistoryRequest;
@@ -14,7 +15,9 @@ import io.chatplatform.contracts.chat.MarkReadResponse;
 import io.chatplatform.contracts.chat.MemberRole;
 import io.chatplatform.contracts.chat.MembershipRequest;
 import io.chatplatform.contracts.chat.MembershipResponse;
-import io.chatplatform.contracts.chat.ModerationState;
+import io.chatplatform.contracts.chat.HideMessageRequest;
+import io.chatplatform.contracts.chat.HideMessageResponse;
+import io.chatplatform.contracts.common.ActorKind;
 import io.chatplatform.contracts.chat.SendMessageRequest;
 import io.chatplatform.contracts.chat.SendMessageResponse;
 import io.chatplatform.contracts.common.PageInfo;
@@ -37,37 +40,44 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private static final int DEFAULT_MEMBERS_PAGE = 100;
 
     private final MessageService messages;
+    private final MessageModeration moderation;
     private final ConversationAccess access;
     private final ConversationStore conversations;
 
-    ChatGrpcService(MessageService messages, ConversationAccess access, ConversationStore conversations) {
+    ChatGrpcService(MessageService messages, MessageModeration moderation, ConversationAccess access,
+                    ConversationStore conversations) {
         this.messages = messages;
+        this.moderation = moderation;
         this.access = access;
         this.conversations = conversations;
     }
 
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> responses) {
+        String replyTo = request.getReplyToMessageId().isEmpty() ? null : request.getReplyToMessageId();
         Mono<SendMessageResponse> answer = Mono.defer(() -> messages.send(request.getConversation().getId(),
                         Problems.requireId("sender_user_id", request.getSenderUserId()), request.getClientMsgId(),
-                        request.getText(), null))
+                        request.getText(), replyTo))
                 .map(appended -> SendMessageResponse.newBuilder()
                         .setMessageId(appended.message().id())
                         .setSeq(appended.message().seq())
                         .setCreatedAt(MessageEvents.timestamp(appended.message().createdAt()))
                         .setDuplicate(appended.duplicate())
-                        .setModerationState(ModerationState.MODERATION_STATE_PENDING)
+                        .setModerationState(MessageEvents.moderationState(appended.message().moderationState()))
                         .build());
         respond(answer, responses);
     }
 
     @Override
     public void history(HistoryRequest request, StreamObserver<HistoryResponse> responses) {
+        String viewerId = request.getViewerUserId();
         Mono<HistoryResponse> answer = Mono.defer(() -> messages.history(request.getConversation().getId(),
-                        Problems.requireId("viewer_user_id", request.getViewerUserId()), request.getBeforeSeq(),
+                        Problems.requireId("viewer_user_id", viewerId), request.getBeforeSeq(),
                         request.getAfterSeq(), request.getLimit()))
                 .map(page -> HistoryResponse.newBuilder()
-                        .addAllMessages(page.messages().stream().map(MessageEvents::toProto).toList())
+                        .addAllMessages(page.messages().stream()
+                                .map(message -> MessageEvents.toProto(message, viewerId))
+                                .toList())
                         .setHasMore(page.hasMore())
                         .setLatestSeq(page.latestSeq())
                         .build());
@@ -83,6 +93,26 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 .map(marker -> MarkReadResponse.newBuilder()
                         .setLastReadSeq(marker.lastReadSeq())
                         .setUnreadCount(marker.unreadCount())
+                        .build());
+        respond(answer, responses);
+    }
+
+    /**
+     * Hides a message for moderation-service. The actor comes from the request's {@code moderator}: a user id for a
+     * moderator's decision, {@code system} for an automatic verdict.
+     */
+    @Override
+    public void hideMessage(HideMessageRequest request, StreamObserver<HideMessageResponse> responses) {
+        String actorId = request.getModerator().getKind() == ActorKind.ACTOR_KIND_SYSTEM
+                || request.getModerator().getUserId().isEmpty()
+                ? MessageEvents.SYSTEM
+                : request.getModerator().getUserId();
+        Mono<HideMessageResponse> answer = Mono.defer(() -> moderation.hide(request.getConversation().getId(),
+                        request.getMessageId(), actorId, request.getReason(), request.getFlagId()))
+                .map(result -> HideMessageResponse.newBuilder()
+                        .setSeq(result.seq())
+                        .setAlreadyHidden(result.alreadyHidden())
+                        .setHiddenAt(MessageEvents.timestamp(result.hiddenAt()))
                         .build());
         respond(answer, responses);
     }
@@ -159,7 +189,8 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 case 400 -> Status.INVALID_ARGUMENT;
                 case 403 -> Status.PERMISSION_DENIED;
                 case 404 -> Status.NOT_FOUND;
-                case 409 -> Status.ALREADY_EXISTS;
+                case 409 -> Status.FAILED_PRECONDITION;
+                case 429 -> Status.RESOURCE_EXHAUSTED;
                 default -> Status.INTERNAL;
             };
             return status.withDescription(api.getBody().getDetail()).asRuntimeException();

@@ -37,7 +37,7 @@ class MessageController {
         }
         return messages.send(conversationId, senderId, request.clientMsgId(), request.text(), request.replyTo())
                 .map(appended -> ResponseEntity.status(appended.duplicate() ? HttpStatus.OK : HttpStatus.CREATED)
-                        .body(new SendResponse(MessageView.of(appended.message()), appended.duplicate())));
+                        .body(new SendResponse(MessageView.of(appended.message(), senderId), appended.duplicate())));
     }
 
     /** {@code before}/{@code after} are exclusive seq bounds; see {@link MessageService#history}. */
@@ -54,24 +54,29 @@ class MessageController {
         }
         return messages.history(conversationId, viewerId, before == null ? 0 : before, after == null ? 0 : after,
                         limit == null ? 0 : limit)
-                .map(page -> new HistoryResponse(page.messages().stream().map(MessageView::of).toList(),
+                .map(page -> new HistoryResponse(
+                        page.messages().stream().map(message -> MessageView.of(message, viewerId)).toList(),
                         page.hasMore(), page.latestSeq()));
     }
 
-    /** The sender replaces the text; the message keeps its seq. */
+    /** The sender replaces the text within the edit window; the edit takes the next seq, the message keeps its own. */
     @PatchMapping("/{messageId}")
     Mono<MessageView> edit(@PathVariable String conversationId, @PathVariable String messageId,
                            @RequestBody EditRequest request, ServerWebExchange exchange) {
         String editorId = Caller.userId(exchange);
         return messages.edit(conversationId, messageId, editorId, request == null ? null : request.text())
-                .map(MessageView::of);
+                .map(message -> MessageView.of(message, editorId));
     }
 
-    /** The sender deletes the message (a tombstone keeps its seq); deleting again changes nothing. */
+    /**
+     * The sender, a room admin or a moderator deletes the message (a tombstone keeps its seq, the deletion takes the
+     * next); deleting again changes nothing.
+     */
     @DeleteMapping("/{messageId}")
     Mono<ResponseEntity<Void>> delete(@PathVariable String conversationId, @PathVariable String messageId,
                                       ServerWebExchange exchange) {
-        return messages.delete(conversationId, messageId, Caller.userId(exchange))
+        var actor = new MessageService.Actor(Caller.userId(exchange), Caller.isModerator(exchange));
+        return messages.delete(conversationId, messageId, actor)
                 .thenReturn(ResponseEntity.noContent().<Void>build());
     }
 

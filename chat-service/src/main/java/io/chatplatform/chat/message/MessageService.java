@@ -6,13 +6,16 @@ import io.chatplatform.chat.Problems;
 import io.chatplatform.chat.conversation.Conversation;
 import io.chatplatform.chat.conversation.ConversationAccess;
 import io.chatplatform.chat.conversation.ConversationStore;
-import io.chatplatform.chat.outbox.PendingEvent;
+import io.chatplatform.chat.conversation.Member;
+import io.chatplatform.support.problem.ApiException;
 import io.chatplatform.support.problem.InvalidField;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -26,11 +29,13 @@ public class MessageService {
     private final ConversationAccess access;
     private final ConversationStore conversations;
     private final ChatProperties properties;
+    private final HeldMessages held;
     private final Clock clock;
 
     MessageService(MessageStore store, ConversationAccess access, ConversationStore conversations,
-                   ChatProperties properties, Optional<Clock> clock) {
+                   ChatProperties properties, HeldMessages held, Optional<Clock> clock) {
         this.store = store;
+        this.held = held;
         this.access = access;
         this.conversations = conversations;
         this.properties = properties;
@@ -47,7 +52,8 @@ public class MessageService {
                 .then(access.requireMember(conversationId, senderId))
                 .flatMap(membership -> checkReplyTo(conversationId, replyTo)
                         .then(append(membership.conversation(), senderId, clientMsgId, text, replyTo)))
-                .flatMap(appended -> sameConversation(appended, conversationId));
+                .flatMap(appended -> sameConversation(appended, conversationId))
+                .doOnNext(this::queueForVerdict);
     }
 
     private Mono<MessageStore.Appended> append(
@@ -55,43 +61,103 @@ public class MessageService {
         // Millisecond precision: what MongoDB stores, so the first response and every re-read agree.
         var createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String messageId = Ids.newId();
+        String state = conversation.isPreModerated() ? StoredMessage.HELD : StoredMessage.PENDING;
         return store.append(conversation.id(), senderId, clientMsgId, seq -> {
             StoredMessage message = new StoredMessage(messageId, conversation.id(), conversation.kind(),
-                    conversation.isDm() ? conversation.participants() : List.of(), seq, senderId, clientMsgId, text,
-                    replyTo, createdAt, true, List.of(), null, false);
+                    conversation.isDm() ? conversation.participants() : List.of(), seq, StoredMessage.MESSAGE,
+                    senderId, clientMsgId, text, replyTo, List.of(), createdAt, true, List.of(), null, false, state,
+                    null, null, 0L);
             // The events travel in the same document as the message: one insert stores both or neither.
-            List<PendingEvent> events = List.of(MessageEvents.created(message));
-            return new StoredMessage(message.id(), message.conversationId(), message.conversationKind(),
-                    message.participants(), seq, senderId, clientMsgId, text, replyTo, createdAt, true, events, null,
-                    false);
+            return message.withEvents(List.of(MessageEvents.created(message)));
         });
     }
 
+    /** A new held message goes to pre-moderation at once; a repeat of an earlier send was queued by that send. */
+    private void queueForVerdict(MessageStore.Appended appended) {
+        if (!appended.duplicate() && appended.message().isHeld()) {
+            held.offer(appended.message());
+        }
+    }
+
     /**
-     * Replaces the text of the caller's own message and queues {@code message.edited}; the message keeps its seq
-     * (the contract's MessageEdited carries the edited message's seq).
+     * Replaces the text of the caller's own message within the edit window. The edit is an entry of its own with the
+     * next seq, carrying {@code message.edited}; the message shows the new text in history from then on.
      */
     public Mono<StoredMessage> edit(String conversationId, String messageId, String editorId, String text) {
         return Mono.fromRunnable(() -> validateText(text))
-                .then(ownMessage(conversationId, messageId, editorId))
-                .flatMap(message -> store.edit(message, text, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
-                .switchIfEmpty(Mono.error(() -> Problems.conflict("The message was deleted meanwhile.")));
+                .then(changeable(conversationId, messageId, editorId))
+                .filter(target -> target.message().senderId().equals(editorId))
+                .switchIfEmpty(Mono.error(() -> Problems.forbidden("Only the sender may edit a message.")))
+                .map(ChangeTarget::message)
+                .filter(this::withinEditWindow)
+                .switchIfEmpty(Mono.error(() -> Problems.conflict(
+                        "Messages can be edited for " + properties.editWindow() + " after sending.")))
+                .filter(target -> !target.deleted() && !target.isHidden())
+                .switchIfEmpty(Mono.error(() -> Problems.conflict("A deleted or hidden message cannot be edited.")))
+                .flatMap(target -> appendChange(target, StoredMessage.EDIT, editorId, text)
+                        // Deleted or hidden between the check and the append: the edit entry keeps its seq (no gap)
+                        // but loses its text, like the message's other edits.
+                        .flatMap(change -> store.applyEdit(change)
+                                .switchIfEmpty(store.voidChange(change).then(Mono.empty()))))
+                .switchIfEmpty(Mono.error(() -> Problems.conflict("The message was deleted or hidden meanwhile.")));
     }
 
-    /** Deletes the caller's own message (a tombstone keeps its seq) and queues {@code message.deleted}; idempotent. */
-    public Mono<Void> delete(String conversationId, String messageId, String userId) {
-        return ownMessage(conversationId, messageId, userId)
-                .flatMap(message -> store.delete(message, userId, clock.instant().truncatedTo(ChronoUnit.MILLIS)))
+    private boolean withinEditWindow(StoredMessage message) {
+        return !clock.instant().isAfter(message.createdAt().plus(properties.editWindow()));
+    }
+
+    /**
+     * Deletes a message: its sender may, so may a room's owner and admins and any moderator. The message becomes a
+     * tombstone that keeps its seq, and a delete entry with the next seq carries {@code message.deleted}. Deleting
+     * again changes nothing and emits nothing.
+     */
+    public Mono<Void> delete(String conversationId, String messageId, Actor caller) {
+        return changeable(conversationId, messageId, caller.userId())
+                .filter(target -> target.message().senderId().equals(caller.userId())
+                        || caller.moderator()
+                        || (!target.conversation().isDm() && target.member().canManage()))
+                .switchIfEmpty(Mono.error(() -> Problems.forbidden(
+                        "Only the sender, the room's admins or a moderator may delete a message.")))
+                .flatMap(target -> store.markDeleted(target.message(), now())
+                        .flatMap(deleted -> appendChange(target.message(), StoredMessage.DELETE, caller.userId(),
+                                "")))
                 .then();
     }
 
-    private Mono<StoredMessage> ownMessage(String conversationId, String messageId, String userId) {
+    /** The user a change is made for, and whether they hold the platform's moderator role. */
+    public record Actor(String userId, boolean moderator) {
+    }
+
+    private Mono<ChangeTarget> changeable(String conversationId, String messageId, String userId) {
         return access.requireMember(conversationId, userId)
-                .then(Mono.defer(() -> store.find(conversationId, Problems.requireId("messageId", messageId))))
-                .switchIfEmpty(Mono.error(() -> new io.chatplatform.support.problem.ApiException(
-                        org.springframework.http.HttpStatus.NOT_FOUND, "No message " + messageId + " here.")))
-                .filter(message -> message.senderId().equals(userId))
-                .switchIfEmpty(Mono.error(() -> Problems.forbidden("Only the sender may change a message.")));
+                .flatMap(membership -> Mono.defer(() -> store.find(conversationId,
+                                Problems.requireId("messageId", messageId)))
+                        .filter(StoredMessage::isMessage)
+                        .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND,
+                                "No message " + messageId + " here.")))
+                        .map(message -> new ChangeTarget(membership.conversation(), membership.member(), message)));
+    }
+
+    private record ChangeTarget(Conversation conversation, Member member, StoredMessage message) {
+    }
+
+    /** Stores the change entry about {@code target} with the next seq and its event. */
+    private Mono<StoredMessage> appendChange(StoredMessage target, String kind, String actorId, String text) {
+        Instant at = now();
+        String changeId = Ids.newId();
+        return store.appendChange(target.conversationId(), seq -> {
+            StoredMessage change = new StoredMessage(changeId, target.conversationId(), target.conversationKind(),
+                    target.participants(), seq, kind, actorId, "change:" + changeId, text, null, List.of(), at,
+                    true, List.of(), null, StoredMessage.DELETE.equals(kind), target.moderationState(), null,
+                    target.id(), target.seq());
+            return change.withEvents(List.of(StoredMessage.EDIT.equals(kind)
+                    ? MessageEvents.edited(change)
+                    : MessageEvents.deleted(change)));
+        });
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** A clientMsgId is unique per sender across conversations; reusing it elsewhere is a client bug. */
@@ -182,11 +248,15 @@ public class MessageService {
         }
     }
 
-    /** The newest message of a conversation, for lists; the caller has checked membership. */
-    public Mono<MessageView> lastMessage(String conversationId) {
-        return store.range(conversationId, 0, 0, 1, false)
-                .next()
-                .map(MessageView::of);
+    /** The newest message (not change) of a conversation as {@code viewerId} sees it; membership is checked. */
+    public Mono<MessageView> lastMessage(String conversationId, String viewerId) {
+        return store.lastMessage(conversationId)
+                .map(message -> MessageView.of(message, viewerId));
+    }
+
+    /** Readable messages from others after the viewer's read marker. */
+    public Mono<Long> unreadCount(String conversationId, String viewerId, long lastReadSeq) {
+        return store.unreadCount(conversationId, viewerId, lastReadSeq);
     }
 
     /**
@@ -196,8 +266,9 @@ public class MessageService {
     public Mono<ReadMarker> markRead(String conversationId, String userId, long seq) {
         return access.requireMember(conversationId, userId)
                 .then(store.latestSeq(conversationId))
-                .flatMap(latest -> conversations.advanceReadMarker(conversationId, userId, Math.min(seq, latest))
-                        .map(member -> new ReadMarker(member.lastReadSeq(), Math.max(0, latest - member.lastReadSeq()))));
+                .flatMap(latest -> conversations.advanceReadMarker(conversationId, userId, Math.min(seq, latest)))
+                .flatMap(member -> unreadCount(conversationId, userId, member.lastReadSeq())
+                        .map(unread -> new ReadMarker(member.lastReadSeq(), unread)));
     }
 
     /** The effective read marker and how many messages follow it. */

@@ -1,6 +1,8 @@
 package io.chatplatform.chat.outbox;
 
 import io.chatplatform.chat.ChatProperties;
+import io.chatplatform.chat.conversation.Conversation;
+import io.chatplatform.chat.conversation.ConversationStore;
 import io.chatplatform.chat.message.MessageStore;
 import io.chatplatform.chat.message.StoredMessage;
 import io.chatplatform.contracts.Topics;
@@ -40,6 +42,7 @@ public class OutboxRelay implements SmartLifecycle {
     private static final int PARTITIONS = 3;
 
     private final MessageStore messages;
+    private final ConversationStore conversations;
     private final KafkaPublisher kafka;
     private final KafkaTopics topics;
     private final RedisPubSub redis;
@@ -49,9 +52,10 @@ public class OutboxRelay implements SmartLifecycle {
     private final Mono<Void> topicsReady;
     private volatile Disposable polling;
 
-    OutboxRelay(MessageStore messages, KafkaPublisher kafka, KafkaTopics topics, RedisPubSub redis,
-                ChatProperties properties, ReactiveMongoTemplate mongo, Optional<Clock> clock) {
+    OutboxRelay(MessageStore messages, ConversationStore conversations, KafkaPublisher kafka, KafkaTopics topics,
+                RedisPubSub redis, ChatProperties properties, ReactiveMongoTemplate mongo, Optional<Clock> clock) {
         this.messages = messages;
+        this.conversations = conversations;
         this.kafka = kafka;
         this.topics = topics;
         this.redis = redis;
@@ -126,10 +130,24 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private Mono<Integer> publishPending() {
-        return messages.pendingOutbox(properties.batchSize())
+        Mono<Long> messageEvents = messages.pendingOutbox(properties.batchSize())
                 .concatMap(this::publish)
-                .count()
+                .count();
+        Mono<Long> roomEvents = conversations.pendingOutbox(properties.batchSize())
+                .concatMap(this::publishRoomEvents)
+                .count();
+        return messageEvents.zipWith(roomEvents, Long::sum)
                 .map(Long::intValue);
+    }
+
+    /** A room's own events (created, updated, deleted) go to chat.room-events, keyed by the room like its messages. */
+    private Mono<String> publishRoomEvents(Conversation room) {
+        List<PendingEvent> events = room.pendingEvents();
+        return Flux.fromIterable(events)
+                .concatMap(event -> kafka.sendAll(Flux.just(new OutboundRecord(Topics.CHAT_ROOM_EVENTS, room.id(),
+                        event.envelope(), Map.of("event-type", event.type(), "event-id", event.eventId())))))
+                .then(conversations.markPublished(room.id(), events.stream().map(PendingEvent::eventId).toList()))
+                .thenReturn(room.id());
     }
 
     private Mono<String> publish(StoredMessage message) {

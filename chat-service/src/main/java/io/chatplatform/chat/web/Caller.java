@@ -8,6 +8,7 @@ import org.springframework.web.server.ServerWebExchange;
 public final class Caller {
 
     static final String ATTRIBUTE = Caller.class.getName() + ".userId";
+    static final String MODERATOR_ATTRIBUTE = Caller.class.getName() + ".moderator";
 
     private Caller() {
     }
@@ -20,5 +21,10 @@ public final class Caller {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "A bearer access token is required.");
         }
         return userId;
+    }
+
+    /** Whether the caller's token carries the platform's {@code moderator} or {@code admin} role. */
+    public static boolean isModerator(ServerWebExchange exchange) {
+        return Boolean.TRUE.equals(exchange.getAttribute(MODERATOR_ATTRIBUTE));
     }
 }

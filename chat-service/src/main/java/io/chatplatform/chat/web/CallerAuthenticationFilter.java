@@ -38,7 +38,11 @@ class CallerAuthenticationFilter implements WebFilter {
 
     private Mono<Void> verified(String token, ServerWebExchange exchange, WebFilterChain chain) {
         return verifier.verify(token)
-                .doOnNext(verifiedToken -> exchange.getAttributes().put(Caller.ATTRIBUTE, verifiedToken.subject()))
+                .doOnNext(verifiedToken -> {
+                    exchange.getAttributes().put(Caller.ATTRIBUTE, verifiedToken.subject());
+                    exchange.getAttributes().put(Caller.MODERATOR_ATTRIBUTE,
+                            verifiedToken.hasRole("moderator") || verifiedToken.hasRole("admin"));
+                })
                 .flatMap(verifiedToken -> chain.filter(exchange))
                 .onErrorResume(InvalidTokenException.class,
                         rejected -> BearerChallenge.refusedToken(exchange, rejected.reason().name()));

@@ -1,0 +1,67 @@
+package io.chatplatform.chat.moderation;
+
+import io.chatplatform.chat.message.MessageEvents;
+import io.chatplatform.chat.message.StoredMessage;
+import io.chatplatform.contracts.moderation.CheckRequest;
+import io.chatplatform.contracts.moderation.CheckResponse;
+import io.chatplatform.contracts.moderation.ModerationServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** The client side of moderation-service's {@code ModerationService.Check}, as a Mono with a deadline. */
+@Component
+class ModerationClient implements DisposableBean {
+
+    private final PreModerationProperties properties;
+    private final ManagedChannel channel;
+    private final ModerationServiceGrpc.ModerationServiceStub stub;
+
+    ModerationClient(PreModerationProperties properties) {
+        this.properties = properties;
+        // Connects lazily on the first call; a missing moderation-service only fails the checks, not the startup.
+        this.channel = ManagedChannelBuilder.forTarget(properties.target())
+                .usePlaintext()
+                .build();
+        this.stub = ModerationServiceGrpc.newStub(channel);
+    }
+
+    /** Asks for a verdict on a stored message; errors with the gRPC status on failure or after the timeout. */
+    Mono<CheckResponse> check(StoredMessage message) {
+        CheckRequest request = CheckRequest.newBuilder()
+                .setMessageId(message.id())
+                .setConversation(MessageEvents.conversationRef(message.conversationId(), message.isDm()))
+                .setSeq(message.seq())
+                .setSenderUserId(message.senderId())
+                .setText(message.text())
+                .setSentAt(MessageEvents.timestamp(message.createdAt()))
+                .build();
+        return Mono.create(sink -> stub
+                .withDeadlineAfter(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .check(request, new StreamObserver<>() {
+                    @Override
+                    public void onNext(CheckResponse response) {
+                        sink.success(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        sink.error(error);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        sink.success();
+                    }
+                }));
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

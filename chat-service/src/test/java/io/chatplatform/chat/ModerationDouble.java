@@ -1,0 +1,82 @@
+package io.chatplatform.chat;
+
+import io.chatplatform.contracts.moderation.CheckRequest;
+import io.chatplatform.contracts.moderation.CheckResponse;
+import io.chatplatform.contracts.moderation.ModerationServiceGrpc;
+import io.chatplatform.contracts.moderation.Verdict;
+import io.chatplatform.contracts.moderation.VerdictReason;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for moderation-service's {@code ModerationService.Check} on a real gRPC server socket, until
+ * moderation-service exists. The verdict follows the text: {@code [hide]} hides, {@code [hold]} holds for review,
+ * {@code [silent]} never answers (the caller's deadline expires) until {@link #answerSilentOnes} is set; anything
+ * else is allowed.
+ */
+public final class ModerationDouble extends ModerationServiceGrpc.ModerationServiceImplBase {
+
+    private static ModerationDouble instance;
+
+    private final Server server;
+    private final List<CheckRequest> checks = new CopyOnWriteArrayList<>();
+    private volatile boolean answerSilentOnes;
+
+    private ModerationDouble() {
+        try {
+            server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                    .addService(this)
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "moderation-double-stop"));
+    }
+
+    /** The one instance of the test JVM, started on first use. */
+    public static synchronized ModerationDouble get() {
+        if (instance == null) {
+            instance = new ModerationDouble();
+        }
+        return instance;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Every check received, in order. */
+    public List<CheckRequest> checks() {
+        return checks;
+    }
+
+    public void answerSilentOnes(boolean answer) {
+        answerSilentOnes = answer;
+    }
+
+    @Override
+    public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
+        checks.add(request);
+        String text = request.getText();
+        if (text.contains("[silent]") && !answerSilentOnes) {
+            return;
+        }
+        Verdict verdict = text.contains("[hide]") ? Verdict.VERDICT_HIDE
+                : text.contains("[hold]") ? Verdict.VERDICT_HOLD
+                : Verdict.VERDICT_ALLOW;
+        CheckResponse.Builder response = CheckResponse.newBuilder().setVerdict(verdict);
+        if (verdict != Verdict.VERDICT_ALLOW) {
+            response.addReasons(VerdictReason.newBuilder().setCode("keyword").build())
+                    .setFlagId("flag-" + request.getMessageId());
+        }
+        responses.onNext(response.build());
+        responses.onCompleted();
+    }
+}

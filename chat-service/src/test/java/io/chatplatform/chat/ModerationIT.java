@@ -1,0 +1,210 @@
+package io.chatplatform.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.chat.ChatServiceGrpc;
+import io.chatplatform.contracts.chat.HideMessageRequest;
+import io.chatplatform.contracts.chat.HideMessageResponse;
+import io.chatplatform.contracts.common.Actor;
+import io.chatplatform.contracts.common.ActorKind;
+import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.support.kafka.ConsumerSpec;
+import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Mono;
+
+/** HideMessage over gRPC, and pre-moderated rooms against a gRPC double of moderation-service. */
+class ModerationIT extends ChatServiceITSupport {
+
+    @Autowired
+    private KafkaSubscriber kafka;
+
+    @Autowired
+    private ReactiveMongoTemplate mongo;
+
+    @Test
+    void hiddenMessagesKeepTheirTextForAuditButNoReaderSeesIt() {
+        String owner = newUser();
+        String member = newUser();
+        String roomId = createRoom(owner, "Hide", "private");
+        addMember(owner, roomId, member);
+        String bad = (String) sent(member, roomId, "something awful").get("messageId");
+        var chat = ChatServiceGrpc.newBlockingStub(grpcChannel());
+
+        HideMessageResponse first = chat.hideMessage(hide(roomId, bad));
+        HideMessageResponse again = chat.hideMessage(hide(roomId, bad));
+
+        assertThat(first.getSeq()).isEqualTo(1);
+        assertThat(first.getAlreadyHidden()).isFalse();
+        assertThat(again.getAlreadyHidden()).isTrue();
+        assertThat(again.getHiddenAt()).isEqualTo(first.getHiddenAt());
+        for (String reader : List.of(owner, member)) {
+            Map<?, ?> history = history(reader, roomId, "");
+            assertThat(seqs(history)).as("the hide took seq 2, the repeat none").containsExactly(1L, 2L);
+            List<?> entries = (List<?>) history.get("messages");
+            Map<?, ?> hidden = (Map<?, ?>) entries.get(0);
+            assertThat(hidden.get("text")).isEqualTo("");
+            assertThat(hidden.get("moderationState")).isEqualTo("hidden");
+            assertThat(((Map<?, ?>) entries.get(1)).get("kind")).isEqualTo("hide");
+        }
+        Document stored = mongo.findOne(query(where("_id").is(bad)), Document.class, "messages").block(TIMEOUT);
+        assertThat(stored.getString("text")).isEqualTo("something awful");
+        assertThat(stored.get("moderation", Document.class).getString("reason")).isEqualTo("abuse");
+
+        EventEnvelope hiddenEvent = roomEvents(roomId, 2).get(1);
+        assertThat(hiddenEvent.getType()).isEqualTo("message.hidden");
+        assertThat(hiddenEvent.getMessageHidden().getMessageId()).isEqualTo(bad);
+        assertThat(hiddenEvent.getMessageHidden().getSeq()).isEqualTo(1);
+        assertThat(hiddenEvent.getMessageHidden().getChangeSeq()).isEqualTo(2);
+        assertThat(hiddenEvent.getMessageHidden().getSenderUserId()).isEqualTo(member);
+        assertThat(hiddenEvent.getMessageHidden().getHiddenBy().getUserId()).isEqualTo("mod-1");
+        assertThat(hiddenEvent.getMessageHidden().getFlagId()).isEqualTo("flag-7");
+    }
+
+    @Test
+    void hidingSomethingThatIsNotThereIsAClearError() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Hide errors", "private");
+        var chat = ChatServiceGrpc.newBlockingStub(grpcChannel());
+
+        assertThatThrownBy(() -> chat.hideMessage(hide(roomId, "0123456789abcdef01234567")))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        error -> assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> chat.hideMessage(hide(roomId, "not an id!")))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        error -> assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> chat.hideMessage(hide("0123456789abcdef01234567", "0123456789abcdef01234567")))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        error -> assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void preModeratedRoomsHoldMessagesUntilTheVerdict() {
+        String owner = newUser();
+        String member = newUser();
+        String roomId = createPreModeratedRoom(owner);
+        addMember(owner, roomId, member);
+
+        Map<?, ?> allowed = sent(member, roomId, "hello there");
+        Map<?, ?> hidden = sent(member, roomId, "buy now [hide]");
+        Map<?, ?> review = sent(member, roomId, "borderline [hold]");
+        assertThat(allowed.get("moderationState")).as("acknowledged as held").isEqualTo("held");
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            List<?> seenByOwner = (List<?>) history(owner, roomId, "").get("messages");
+            assertThat(state(seenByOwner, 1)).isEqualTo("approved");
+            assertThat(state(seenByOwner, 2)).isEqualTo("hidden");
+            assertThat(state(seenByOwner, 3)).isEqualTo("held");
+        });
+        List<?> seenByOwner = (List<?>) history(owner, roomId, "").get("messages");
+        assertThat(text(seenByOwner, 1)).isEqualTo("hello there");
+        assertThat(text(seenByOwner, 2)).isEqualTo("");
+        assertThat(text(seenByOwner, 3)).as("held from everyone but its sender").isEqualTo("");
+        List<?> seenBySender = (List<?>) history(member, roomId, "").get("messages");
+        assertThat(text(seenBySender, 3)).isEqualTo("borderline [hold]");
+        assertThat(ModerationDouble.get().checks())
+                .filteredOn(check -> check.getMessageId().equals(review.get("messageId")))
+                .as("a held-for-review message is not asked about again")
+                .hasSize(1);
+
+        List<EventEnvelope> events = roomEvents(roomId, 5);
+        assertThat(events).extracting(EventEnvelope::getType).containsExactlyInAnyOrder(
+                "message.created", "message.created", "message.created", "message.released", "message.hidden");
+        EventEnvelope released = events.stream().filter(event -> event.getType().equals("message.released"))
+                .findFirst().orElseThrow();
+        assertThat(released.getMessageReleased().getMessage().getMessageId()).isEqualTo(allowed.get("messageId"));
+        assertThat(hidden.get("seq")).isEqualTo(2);
+    }
+
+    @Test
+    void withoutAVerdictAHeldMessageStaysHeldAndTheSweepAsksAgain() {
+        String owner = newUser();
+        String roomId = createPreModeratedRoom(owner);
+
+        Map<?, ?> silent = sent(owner, roomId, "anyone there? [silent]");
+        String messageId = (String) silent.get("messageId");
+        // Fail-closed: timeouts keep it held, and the sweep keeps asking.
+        await().atMost(TIMEOUT).until(() -> ModerationDouble.get().checks().stream()
+                .filter(check -> check.getMessageId().equals(messageId)).count() >= 2);
+        assertThat(state((List<?>) history(owner, roomId, "").get("messages"), 1)).isEqualTo("held");
+
+        ModerationDouble.get().answerSilentOnes(true);
+        try {
+            await().atMost(TIMEOUT).untilAsserted(() ->
+                    assertThat(state((List<?>) history(owner, roomId, "").get("messages"), 1)).isEqualTo("approved"));
+        } finally {
+            ModerationDouble.get().answerSilentOnes(false);
+        }
+    }
+
+    private String createPreModeratedRoom(String owner) {
+        Map<?, ?> room = as(owner).post()
+                .uri("/api/rooms")
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Pre " + owner, "visibility", "private", "moderationMode", "pre"))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody();
+        return (String) room.get("id");
+    }
+
+    private static Object state(List<?> entries, long seq) {
+        return entry(entries, seq).get("moderationState");
+    }
+
+    private static Object text(List<?> entries, long seq) {
+        return entry(entries, seq).get("text");
+    }
+
+    private static Map<?, ?> entry(List<?> entries, long seq) {
+        return entries.stream()
+                .map(Map.class::cast)
+                .filter(entry -> ((Number) entry.get("seq")).longValue() == seq)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static HideMessageRequest hide(String roomId, String messageId) {
+        return HideMessageRequest.newBuilder()
+                .setConversation(ConversationRef.newBuilder().setId(roomId))
+                .setMessageId(messageId)
+                .setReason("abuse")
+                .setModerator(Actor.newBuilder().setKind(ActorKind.ACTOR_KIND_MODERATOR).setUserId("mod-1"))
+                .setFlagId("flag-7")
+                .build();
+    }
+
+    private List<EventEnvelope> roomEvents(String roomId, int count) {
+        return kafka.consume(ConsumerSpec.of("it-" + Ids.newId(), Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
+                .filter(record -> roomId.equals(record.key()))
+                .map(record -> parse(record.value()))
+                .filter(event -> event.getType().startsWith("message."))
+                .take(count)
+                .collectList()
+                .block(TIMEOUT);
+    }
+
+    private static EventEnvelope parse(byte[] bytes) {
+        try {
+            return EventEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
