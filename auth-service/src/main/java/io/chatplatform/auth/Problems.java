@@ -4,10 +4,8 @@ import io.chatplatform.support.problem.ApiException;
 import io.chatplatform.support.problem.InvalidField;
 import io.chatplatform.support.problem.ProblemExceptionHandler;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /** The auth service's problem types, so every endpoint words the same failure the same way. */
@@ -60,16 +58,6 @@ public final class Problems {
 
     public static ApiException conflict(String detail) {
         return new ApiException(HttpStatus.CONFLICT, type("conflict"), "Conflict", detail);
-    }
-
-    /** 429 with {@code Retry-After} in whole seconds. */
-    public static ApiException tooManyRequests(Duration retryAfter) {
-        long seconds = Math.max(1, retryAfter.toSeconds());
-        ApiException problem = new ApiException(HttpStatus.TOO_MANY_REQUESTS, type("rate-limited"),
-                "Too many requests", "Too many attempts. Try again in " + seconds + " seconds.",
-                Map.of("retryAfterSeconds", seconds));
-        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        return problem;
     }
 
     private static URI type(String name) {

@@ -5,8 +5,7 @@ import io.chatplatform.auth.OpaqueTokens;
 import io.chatplatform.auth.Problems;
 import io.chatplatform.auth.account.User.OneTimeToken;
 import io.chatplatform.auth.events.AuthEvents;
-import io.chatplatform.auth.ratelimit.RateLimiter;
-import io.chatplatform.auth.ratelimit.RateLimiter.Buckets;
+import io.chatplatform.auth.ratelimit.AuthRateLimits;
 import io.chatplatform.auth.session.SessionService;
 import io.chatplatform.auth.web.ClientInfo;
 import io.chatplatform.contracts.auth.AccountStatus;
@@ -37,18 +36,18 @@ public class AccountService {
     private final UserStore users;
     private final PasswordHasher passwords;
     private final SessionService sessions;
-    private final RateLimiter rateLimiter;
+    private final AuthRateLimits rateLimits;
     private final AuthEvents events;
     private final AuthProperties properties;
     private final Clock clock;
     private final Mono<Void> indexesReady;
 
-    AccountService(UserStore users, PasswordHasher passwords, SessionService sessions, RateLimiter rateLimiter,
+    AccountService(UserStore users, PasswordHasher passwords, SessionService sessions, AuthRateLimits rateLimits,
             AuthEvents events, AuthProperties properties, Clock clock) {
         this.users = users;
         this.passwords = passwords;
         this.sessions = sessions;
-        this.rateLimiter = rateLimiter;
+        this.rateLimits = rateLimits;
         this.events = events;
         this.properties = properties;
         this.clock = clock;
@@ -63,7 +62,7 @@ public class AccountService {
 
     /** Creates the account (409 naming the field when the username or email is taken) and asks for verification. */
     public Mono<User> register(Registration registration, ClientInfo client) {
-        return rateLimiter.check(Buckets.REGISTER_IP, client.ip(), rateLimiter.limits().registerPerIp())
+        return rateLimits.checkRegistration(client.ip())
                 .then(passwords.hash(registration.password()))
                 .map(hash -> newUser(registration, hash))
                 .flatMap(user -> indexesReady.then(users.insert(user.user())).thenReturn(user))
@@ -98,8 +97,7 @@ public class AccountService {
         String token = OpaqueTokens.newToken();
         Instant now = clock.instant();
         OneTimeToken stored = new OneTimeToken(OpaqueTokens.hash(token), now.plus(properties.passwordResetTtl()));
-        return rateLimiter.check(Buckets.RESET_IP, client.ip(), rateLimiter.limits().resetPerIp())
-                .then(rateLimiter.check(Buckets.RESET_ACCOUNT, emailLower, rateLimiter.limits().resetPerAccount()))
+        return rateLimits.checkPasswordReset(client.ip(), emailLower)
                 .then(users.startPasswordReset(emailLower, stored, now))
                 .doOnNext(user -> publishReset(user, token, stored.expiresAt()))
                 .then();

@@ -7,8 +7,7 @@ import io.chatplatform.auth.account.PasswordHasher;
 import io.chatplatform.auth.account.User;
 import io.chatplatform.auth.account.UserStore;
 import io.chatplatform.auth.events.AuthEvents;
-import io.chatplatform.auth.ratelimit.RateLimiter;
-import io.chatplatform.auth.ratelimit.RateLimiter.Buckets;
+import io.chatplatform.auth.ratelimit.AuthRateLimits;
 import io.chatplatform.auth.token.AccessTokenIssuer;
 import io.chatplatform.auth.web.ClientInfo;
 import io.chatplatform.contracts.events.SessionRevokeReason;
@@ -38,18 +37,18 @@ public class SessionService {
     private final UserStore users;
     private final PasswordHasher passwords;
     private final AccessTokenIssuer issuer;
-    private final RateLimiter rateLimiter;
+    private final AuthRateLimits rateLimits;
     private final AuthEvents events;
     private final AuthProperties properties;
     private final Clock clock;
 
     SessionService(SessionStore sessions, UserStore users, PasswordHasher passwords, AccessTokenIssuer issuer,
-            RateLimiter rateLimiter, AuthEvents events, AuthProperties properties, Clock clock) {
+            AuthRateLimits rateLimits, AuthEvents events, AuthProperties properties, Clock clock) {
         this.sessions = sessions;
         this.users = users;
         this.passwords = passwords;
         this.issuer = issuer;
-        this.rateLimiter = rateLimiter;
+        this.rateLimits = rateLimits;
         this.events = events;
         this.properties = properties;
         this.clock = clock;
@@ -61,8 +60,7 @@ public class SessionService {
      */
     public Mono<Tokens> login(String login, String password, ClientInfo client) {
         String normalized = login.strip().toLowerCase(Locale.ROOT);
-        return rateLimiter.check(Buckets.LOGIN_IP, client.ip(), rateLimiter.limits().loginPerIp())
-                .then(rateLimiter.check(Buckets.LOGIN_ACCOUNT, normalized, rateLimiter.limits().loginPerAccount()))
+        return rateLimits.checkLogin(client.ip(), normalized)
                 .then(users.findByLogin(normalized)
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.empty()))

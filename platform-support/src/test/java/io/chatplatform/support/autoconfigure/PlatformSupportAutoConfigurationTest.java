@@ -14,6 +14,7 @@ import io.chatplatform.support.kafka.OutboundRecord;
 import io.chatplatform.support.kafka.RecordPosition;
 import io.chatplatform.support.kafka.internal.ReactorKafkaAdapter;
 import io.chatplatform.support.problem.ProblemExceptionHandler;
+import io.chatplatform.support.ratelimit.RedisRateLimiter;
 import io.chatplatform.support.redis.RedisPubSub;
 import java.time.Duration;
 import java.util.function.Function;
@@ -42,6 +43,7 @@ class PlatformSupportAutoConfigurationTest {
                     ProblemDetailsAutoConfiguration.class,
                     KafkaSupportAutoConfiguration.class,
                     RedisPubSubAutoConfiguration.class,
+                    RedisRateLimiterAutoConfiguration.class,
                     JwtVerifierAutoConfiguration.class,
                     WebFluxAutoConfiguration.class,
                     HttpHandlerAutoConfiguration.class,
@@ -58,6 +60,7 @@ class PlatformSupportAutoConfigurationTest {
             assertThat(context).hasSingleBean(KafkaTopics.class);
             assertThat(context).doesNotHaveBean(JwksTokenVerifier.class);
             assertThat(context).doesNotHaveBean(RedisPubSub.class);
+            assertThat(context).doesNotHaveBean(RedisRateLimiter.class);
             KafkaProperties kafka = context.getBean(KafkaProperties.class);
             assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:9092");
             assertThat(kafka.deliveryTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -123,10 +126,13 @@ class PlatformSupportAutoConfigurationTest {
     }
 
     @Test
-    void redisPubSubWhenBootConfiguresRedis() {
+    void redisPubSubAndRateLimiterWhenBootConfiguresRedis() {
         runner.withConfiguration(AutoConfigurations.of(
                         DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class))
-                .run(context -> assertThat(context).hasSingleBean(RedisPubSub.class));
+                .run(context -> {
+                    assertThat(context).hasSingleBean(RedisPubSub.class);
+                    assertThat(context).hasSingleBean(RedisRateLimiter.class);
+                });
     }
 
     @Test

@@ -1,0 +1,16 @@
+/**
+ * chat-service's own view of the users auth-service knows: account status and usernames, so a send can refuse a
+ * blocked sender and resolve {@code @username} mentions without a call to auth-service.
+ *
+ * <p>Start at {@link io.chatplatform.chat.user.UserDirectory}, the API the send path uses. It is fed by
+ * {@link io.chatplatform.chat.user.AuthEventsConsumer}, which reads {@code user.registered} and
+ * {@code user.status-changed} from Kafka {@code auth.events} (group {@code chat-service}) into the collection
+ * {@code users} through {@link io.chatplatform.chat.user.UserStore}. Applying an event twice changes nothing, and a
+ * status change older than the stored one is ignored, so redeliveries and replays are harmless.
+ *
+ * <p>Status checks are answered from a per-instance cache whose entries live
+ * {@code chat.chat-service.users.status-cache-ttl} (1 s by default): the instance that consumes a block event
+ * updates its cache at once, every other instance sees it when its entry expires. Settings are
+ * {@link io.chatplatform.chat.user.UserDirectoryProperties}.
+ */
+package io.chatplatform.chat.user;

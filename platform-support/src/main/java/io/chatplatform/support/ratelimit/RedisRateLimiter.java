@@ -1,0 +1,158 @@
+package io.chatplatform.support.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+/**
+ * Fixed-window counters in Redis: the first attempt in a window creates {@code ratelimit:{bucket}:{key}} with
+ * {@code INCR} and gives it the window as TTL ({@code PEXPIRE}); every further attempt increments it; attempts over
+ * the limit are refused until the key expires. Counters live in Redis, so all instances of a service share them.
+ *
+ * <p>{@code INCR}, {@code PEXPIRE} and the TTL read run as one Lua script: one round trip per attempt (this runs on
+ * every chat message), and no crash between {@code INCR} and {@code PEXPIRE} can leave a counter without a TTL,
+ * which would refuse its key forever. A key found without a TTL anyway (written by something else) gets one.
+ *
+ * <p><b>Fail-open:</b> when Redis cannot be reached the attempt is allowed and a warning is logged (at most one
+ * every {@value #FAILURE_LOG_INTERVAL_SECONDS} seconds, with the count of the others, since every request would
+ * otherwise log one). Limits guard against abuse; a Redis outage must not lock every user out of the service.
+ */
+public final class RedisRateLimiter {
+
+    /** Prefix of every counter key. */
+    public static final String KEY_PREFIX = "ratelimit:";
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+    private static final long FAILURE_LOG_INTERVAL_SECONDS = 10;
+
+    /**
+     * Returns {count, ttl in ms}; KEYS[1] = counter, ARGV[1] = window in ms. Typed {@code Object} because the reply
+     * is a list of integers that the reactive driver may hand over whole or element by element.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final RedisScript<Object> COUNT = (RedisScript) RedisScript.of("""
+            local count = redis.call('INCR', KEYS[1])
+            if count == 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            local ttl = redis.call('PTTL', KEYS[1])
+            if ttl < 0 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+              ttl = tonumber(ARGV[1])
+            end
+            return {count, ttl}
+            """, List.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final AtomicLong nextFailureLog = new AtomicLong(System.nanoTime());
+    private final AtomicLong unloggedFailures = new AtomicLong();
+
+    /**
+     * @param connectionFactory the service's Redis; its shared connection should be open before the first check
+     *                          (platform-support opens Lettuce's eagerly), or the first check connects blocking
+     */
+    public RedisRateLimiter(ReactiveRedisConnectionFactory connectionFactory) {
+        this.redis = new ReactiveStringRedisTemplate(Objects.requireNonNull(connectionFactory, "connectionFactory"));
+    }
+
+    /**
+     * Counts one attempt against {@code ratelimit:{bucket}:{key}} and says whether it is allowed.
+     *
+     * @param bucket what is limited ({@code login-ip}, {@code send}); keeps different limits on one key apart
+     * @param key    who or what is limited ({@code 10.0.0.7}, {@code {userId}:{conversationId}})
+     * @param limit  attempts allowed per window, at least 1
+     * @param window length of a window, at least 1 ms; it starts with the first attempt
+     * @return the decision; never an error (fail-open)
+     */
+    public Mono<RateLimitDecision> acquire(String bucket, String key, int limit, Duration window) {
+        String redisKey = key(bucket, key);
+        requireValid(limit, window);
+        return redis.execute(COUNT, List.of(redisKey), List.of(Long.toString(window.toMillis())))
+                .reduce(new ArrayList<Long>(), RedisRateLimiter::append)
+                .map(reply -> decide(reply, limit, window))
+                // Fail-open, see the class comment: the attempt is allowed and not counted.
+                .onErrorResume(error -> allowUncounted(bucket, error));
+    }
+
+    /**
+     * Counts one attempt; completes empty when it is allowed, else errors with a {@link RateLimitedException}
+     * ({@code 429}, {@code Retry-After}) worded for attempts in general. Fails open like {@link #acquire}.
+     */
+    public Mono<Void> check(String bucket, String key, int limit, Duration window) {
+        return acquire(bucket, key, limit, window)
+                .flatMap(RedisRateLimiter::refuseIfOverLimit);
+    }
+
+    /** The Redis key of a counter, for operators and tests. */
+    public static String key(String bucket, String key) {
+        requireText(bucket, "bucket");
+        requireText(key, "key");
+        return KEY_PREFIX + bucket + ":" + key;
+    }
+
+    private static Mono<Void> refuseIfOverLimit(RateLimitDecision decision) {
+        return decision.allowed()
+                ? Mono.empty()
+                : Mono.error(new RateLimitedException(decision.retryAfter()));
+    }
+
+    private static RateLimitDecision decide(List<Long> reply, int limit, Duration window) {
+        if (reply.size() != 2) {
+            throw new IllegalStateException("unexpected rate limit script reply of " + reply.size() + " values");
+        }
+        long count = reply.get(0);
+        Duration ttl = Duration.ofMillis(reply.get(1));
+        Duration retryAfter = ttl.isNegative() || ttl.isZero() ? window : ttl;
+        return new RateLimitDecision(count <= limit, Math.max(0, limit - count), retryAfter);
+    }
+
+    private Mono<RateLimitDecision> allowUncounted(String bucket, Throwable error) {
+        long now = System.nanoTime();
+        long due = nextFailureLog.get();
+        long next = now + TimeUnit.SECONDS.toNanos(FAILURE_LOG_INTERVAL_SECONDS);
+        if (now - due >= 0 && nextFailureLog.compareAndSet(due, next)) {
+            long others = unloggedFailures.getAndSet(0);
+            log.warn("Rate limit check failed for bucket {}, allowing the request ({} other checks failed since the "
+                    + "last warning): {}", bucket, others, error.toString());
+        } else {
+            unloggedFailures.incrementAndGet();
+        }
+        return Mono.just(RateLimitDecision.uncounted());
+    }
+
+    /** Collects the reply's integers, whether they come as one list or one by one. */
+    private static ArrayList<Long> append(ArrayList<Long> values, Object chunk) {
+        if (chunk instanceof List<?> list) {
+            list.forEach(value -> values.add(((Number) value).longValue()));
+        } else {
+            values.add(((Number) chunk).longValue());
+        }
+        return values;
+    }
+
+    private static void requireValid(int limit, Duration window) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        Objects.requireNonNull(window, "window");
+        if (window.toMillis() < 1) {
+            throw new IllegalArgumentException("window must be at least 1 ms");
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+}
