@@ -50,6 +50,7 @@ class OutboxIT extends ChatServiceITSupport {
 
         for (Flux<RedisMessage> live : List.of(aliceLive, bobLive)) {
             List<EventEnvelope> events = live.map(message -> parse(message.payload()))
+                    .filter(event -> event.getType().startsWith("message."))
                     .take(3)
                     .collectList()
                     .block(TIMEOUT);
@@ -64,6 +65,62 @@ class OutboxIT extends ChatServiceITSupport {
         assertThat(kafkaEvents(Topics.CHAT_MESSAGES, dmId, 3))
                 .extracting(event -> event.getMessageCreated().getMessage().getSeq())
                 .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void membershipChangesAndReadReceiptsAreEventsToo() {
+        String owner = newUser();
+        String joiner = newUser();
+        String added = newUser();
+        String roomId = createRoom(owner, "Comings and goings", "public");
+        as(joiner).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+        as(joiner).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+        addMember(owner, roomId, added);
+        sent(owner, roomId, "hello");
+        markRead(joiner, roomId, 1);
+        markRead(joiner, roomId, 1);
+        as(joiner).post().uri("/api/rooms/{id}/leave", roomId).exchange().expectStatus().isNoContent();
+        as(owner).delete().uri("/api/rooms/{id}/members/{m}", roomId, added).exchange().expectStatus().isNoContent();
+
+        List<EventEnvelope> events = kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(),
+                        Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
+                .filter(record -> roomId.equals(record.key()))
+                .map(record -> parse(record.value()))
+                .filter(event -> event.getType().equals("membership.changed")
+                        || event.getType().equals("receipt.updated"))
+                .take(6)
+                .collectList()
+                .block(TIMEOUT);
+        // Joining twice and reading the same seq twice emit once each; per member, in order.
+        assertThat(events).filteredOn(event -> event.getType().equals("membership.changed"))
+                .extracting(event -> event.getMembershipChanged().getUserId() + " "
+                        + event.getMembershipChanged().getChange())
+                .containsExactlyInAnyOrder(owner + " MEMBERSHIP_CHANGE_JOINED", joiner + " MEMBERSHIP_CHANGE_JOINED",
+                        added + " MEMBERSHIP_CHANGE_ADDED", joiner + " MEMBERSHIP_CHANGE_LEFT",
+                        added + " MEMBERSHIP_CHANGE_REMOVED");
+        assertThat(events).filteredOn(event -> event.getType().equals("receipt.updated"))
+                .singleElement()
+                .satisfies(receipt -> {
+                    assertThat(receipt.getReceiptUpdated().getUserId()).isEqualTo(joiner);
+                    assertThat(receipt.getReceiptUpdated().getUpToSeq()).isEqualTo(1);
+                });
+        assertThat(events).filteredOn(event -> event.getType().equals("membership.changed")
+                        && event.getMembershipChanged().getUserId().equals(added))
+                .extracting(event -> event.getMembershipChanged().getActorUserId())
+                .containsOnly(owner);
+        // Once published, a removed membership is gone; the rejoin starts fresh.
+        await().atMost(TIMEOUT).until(() -> mongo.count(query(where("_id").is(roomId + "/" + joiner)), "members")
+                .block(TIMEOUT) == 0);
+        as(joiner).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+        send(joiner, roomId, UUID.randomUUID().toString(), "back again").expectStatus().isCreated();
+    }
+
+    private void markRead(String userId, String conversationId, long seq) {
+        as(userId).post().uri("/api/conversations/{id}/read", conversationId)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("seq", seq))
+                .exchange()
+                .expectStatus().isOk();
     }
 
     @Test

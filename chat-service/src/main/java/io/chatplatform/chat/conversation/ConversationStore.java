@@ -3,6 +3,7 @@ package io.chatplatform.chat.conversation;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.chat.outbox.OutboxUpdates;
 import io.chatplatform.chat.outbox.PendingEvent;
 import java.time.Instant;
 import java.util.Collection;
@@ -41,6 +42,8 @@ public class ConversationStore {
                 .then(mongo.indexOps(Conversation.class)
                         .createIndex(new Index("outboxPending", Sort.Direction.ASC).named("outbox_pending")))
                 .then(mongo.indexOps(Member.class)
+                        .createIndex(new Index("outboxPending", Sort.Direction.ASC).named("outbox_pending")))
+                .then(mongo.indexOps(Member.class)
                         .createIndex(new Index("userId", Sort.Direction.ASC).named("by_user")))
                 .then(mongo.indexOps(Member.class)
                         .createIndex(new Index().on("conversationId", Sort.Direction.ASC)
@@ -55,8 +58,10 @@ public class ConversationStore {
                 .filter(conversation -> !conversation.deleted());
     }
 
+    /** The membership, unless there is none or it was removed. */
     public Mono<Member> findMember(String conversationId, String userId) {
-        return indexesReady.then(mongo.findById(Member.idOf(conversationId, userId), Member.class));
+        return indexesReady.then(mongo.findById(Member.idOf(conversationId, userId), Member.class))
+                .filter(member -> !member.removed());
     }
 
     /** Inserts a new room with {@code room.created} in its outbox. */
@@ -82,42 +87,80 @@ public class ConversationStore {
                 .onErrorResume(DuplicateKeyException.class, duplicate -> mongo.findById(dm.id(), Conversation.class));
     }
 
-    /** Adds the member if missing (its role and join time stay as first written); returns the stored member. */
-    Mono<Member> upsertMember(String conversationId, String userId, String role, Instant now) {
-        Update update = new Update()
-                .setOnInsert("conversationId", conversationId)
-                .setOnInsert("userId", userId)
-                .setOnInsert("role", role)
-                .setOnInsert("joinedAt", now)
-                .setOnInsert("lastReadSeq", 0L);
-        FindAndModifyOptions upsert = FindAndModifyOptions.options()
-                .upsert(true)
-                .returnNew(true);
+    /**
+     * Adds the member with {@code event} in its outbox, or returns the existing membership unchanged (no event): its
+     * role and join time stay as first written. A membership removed but not yet cleaned up comes back to life.
+     */
+    Mono<Member> addMember(String conversationId, String userId, String role, Instant now,
+                           java.util.function.Function<String, PendingEvent> event) {
         String id = Member.idOf(conversationId, userId);
-        return indexesReady.then(mongo.findAndModify(query(where("_id").is(id)), update, upsert, Member.class))
-                .onErrorResume(DuplicateKeyException.class, duplicate -> mongo.findById(id, Member.class));
+        Member fresh = new Member(id, conversationId, userId, role, now, 0, false, true, List.of(event.apply(role)));
+        Update revive = new Update().set("removed", false)
+                .set("role", role)
+                .set("joinedAt", now)
+                .set("outboxPending", true)
+                .push("pendingEvents", event.apply(role));
+        return indexesReady.then(mongo.insert(fresh))
+                .onErrorResume(DuplicateKeyException.class, exists -> mongo.findAndModify(
+                                query(where("_id").is(id).and("removed").is(true)), revive,
+                                FindAndModifyOptions.options().returnNew(true), Member.class)
+                        .switchIfEmpty(Mono.defer(() -> mongo.findById(id, Member.class))));
     }
 
-    Mono<Boolean> removeMember(String conversationId, String userId) {
-        return indexesReady.then(mongo.remove(query(where("_id").is(Member.idOf(conversationId, userId))), Member.class))
-                .map(result -> result.getDeletedCount() > 0);
+    /** Marks a membership removed with {@code event} in its outbox; false if it was not a member. */
+    Mono<Boolean> removeMember(String conversationId, String userId, PendingEvent event) {
+        Update update = new Update().set("removed", true)
+                .set("outboxPending", true)
+                .push("pendingEvents", event);
+        return indexesReady.then(mongo.updateFirst(query(where("_id").is(Member.idOf(conversationId, userId))
+                        .and("removed").ne(true)), update, Member.class))
+                .map(result -> result.getModifiedCount() > 0);
     }
 
-    /** Moves a read marker forward only ({@code $max}), so a late or repeated request never moves it back. */
-    public Mono<Member> advanceReadMarker(String conversationId, String userId, long seq) {
-        Update update = new Update().max("lastReadSeq", seq);
-        return indexesReady.then(mongo.findAndModify(query(where("_id").is(Member.idOf(conversationId, userId))),
-                update, FindAndModifyOptions.options().returnNew(true), Member.class));
+    /**
+     * Moves a read marker forward only, queueing a read receipt when it moves; a late or repeated request never moves
+     * it back and emits nothing. Empty if the user is not a member.
+     */
+    public Mono<Member> advanceReadMarker(Conversation conversation, String userId, long seq, Instant at) {
+        String id = Member.idOf(conversation.id(), userId);
+        Update update = new Update().set("lastReadSeq", seq)
+                .set("outboxPending", true)
+                .push("pendingEvents", MemberEvents.read(conversation.id(), conversation.isDm(), userId, seq, at));
+        return indexesReady.then(mongo.findAndModify(query(where("_id").is(id).and("removed").ne(true)
+                                .and("lastReadSeq").lt(seq)), update, FindAndModifyOptions.options().returnNew(true),
+                        Member.class))
+                .switchIfEmpty(Mono.defer(() -> findMember(conversation.id(), userId)));
+    }
+
+    /** Memberships with unpublished events. */
+    public Flux<Member> pendingMemberEvents(int limit) {
+        return indexesReady.thenMany(mongo.find(query(where("outboxPending").is(true)).limit(limit), Member.class));
+    }
+
+    /** Clears a membership's published events; a removed membership whose events are all out is deleted. */
+    public Mono<Void> markMemberPublished(Member member, List<String> publishedEventIds) {
+        return OutboxUpdates.markPublished(mongo, Member.class, member.id(), publishedEventIds)
+                .flatMap(empty -> empty
+                        ? mongo.remove(query(where("_id").is(member.id()).and("removed").is(true)
+                                .and("outboxPending").is(false)), Member.class).then()
+                        : Mono.<Void>empty());
+    }
+
+    /** The conversation even if deleted (the relay still routes its last events). */
+    public Mono<Conversation> findIncludingDeleted(String conversationId) {
+        return indexesReady.then(mongo.findById(conversationId, Conversation.class));
     }
 
     public Flux<Member> membershipsOf(String userId) {
-        return indexesReady.thenMany(mongo.find(query(where("userId").is(userId)), Member.class));
+        return indexesReady.thenMany(mongo.find(query(where("userId").is(userId).and("removed").ne(true)),
+                Member.class));
     }
 
     /** A page of a conversation's members ordered by user id, starting after {@code afterUserId} (may be empty). */
     public Flux<Member> members(String conversationId, String afterUserId, int limit) {
         Query page = query(where("conversationId").is(conversationId)
-                .and("userId").gt(afterUserId == null ? "" : afterUserId))
+                .and("userId").gt(afterUserId == null ? "" : afterUserId)
+                .and("removed").ne(true))
                 .with(Sort.by("userId"))
                 .limit(limit);
         return indexesReady.thenMany(mongo.find(page, Member.class));
@@ -127,7 +170,7 @@ public class ConversationStore {
         List<String> ids = userIds.stream()
                 .map(userId -> Member.idOf(conversationId, userId))
                 .toList();
-        return indexesReady.thenMany(mongo.find(query(where("_id").in(ids)), Member.class));
+        return indexesReady.thenMany(mongo.find(query(where("_id").in(ids).and("removed").ne(true)), Member.class));
     }
 
     /** Renames a room or changes its topic, with {@code room.updated} in its outbox; empty if it is gone. */
@@ -166,15 +209,7 @@ public class ConversationStore {
 
     /** Clears published room events; if another was queued meanwhile, only the published ones go. */
     public Mono<Void> markPublished(String roomId, List<String> publishedEventIds) {
-        Query unchanged = query(where("_id").is(roomId).and("pendingEvents").size(publishedEventIds.size()));
-        Update done = new Update().set("outboxPending", false).unset("pendingEvents");
-        Update pullPublished = new Update().pull("pendingEvents",
-                new org.bson.Document("eventId", new org.bson.Document("$in", publishedEventIds)));
-        return mongo.updateFirst(unchanged, done, Conversation.class)
-                .flatMap(result -> result.getModifiedCount() > 0
-                        ? Mono.empty()
-                        : mongo.updateFirst(query(where("_id").is(roomId)), pullPublished, Conversation.class))
-                .then();
+        return OutboxUpdates.markPublished(mongo, Conversation.class, roomId, publishedEventIds).then();
     }
 
     /** Deleted rooms whose events are published: their members and messages can go. */

@@ -1,7 +1,9 @@
 package io.chatplatform.chat.conversation;
 
 import io.chatplatform.chat.Problems;
+import io.chatplatform.chat.outbox.PendingEvent;
 import io.chatplatform.chat.web.Caller;
+import io.chatplatform.contracts.events.MembershipChange;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -34,11 +36,18 @@ class DmController {
         Instant now = clock.instant();
         Conversation dm = new Conversation(Conversation.dmId(caller, userId), Conversation.DM, null, null, null,
                 "private", "post", 0, caller, now, Conversation.sortedPair(caller, userId), false, false, List.of());
-        // Upserts on deterministic ids: repeating or racing this request converges on one DM and two members.
+        // Inserts on deterministic ids: repeating or racing this request converges on one DM and two members.
         return store.upsertDm(dm)
-                .flatMap(saved -> store.upsertMember(saved.id(), caller, Member.MEMBER, now)
-                        .then(store.upsertMember(saved.id(), userId, Member.MEMBER, now))
+                .flatMap(saved -> store.addMember(saved.id(), caller, Member.MEMBER, now,
+                                role -> joined(saved.id(), caller, caller, now))
+                        .then(store.addMember(saved.id(), userId, Member.MEMBER, now,
+                                role -> joined(saved.id(), userId, caller, now)))
                         .thenReturn(saved))
                 .map(ConversationView::of);
+    }
+
+    private static PendingEvent joined(String dmId, String userId, String actorId, Instant at) {
+        return MemberEvents.membershipChanged(dmId, true, userId, MembershipChange.MEMBERSHIP_CHANGE_JOINED,
+                Member.MEMBER, actorId, at);
     }
 }

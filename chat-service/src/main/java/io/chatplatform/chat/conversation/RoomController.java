@@ -3,7 +3,9 @@ package io.chatplatform.chat.conversation;
 import io.chatplatform.chat.Cursor;
 import io.chatplatform.chat.Ids;
 import io.chatplatform.chat.Problems;
+import io.chatplatform.chat.outbox.PendingEvent;
 import io.chatplatform.chat.web.Caller;
+import io.chatplatform.contracts.events.MembershipChange;
 import io.chatplatform.support.problem.InvalidField;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,7 +54,9 @@ class RoomController {
         String userId = Caller.userId(exchange);
         Conversation room = validated(request, userId);
         return store.insertRoom(room)
-                .flatMap(saved -> store.upsertMember(saved.id(), userId, Member.OWNER, saved.createdAt())
+                .flatMap(saved -> store.addMember(saved.id(), userId, Member.OWNER, saved.createdAt(),
+                                role -> changed(saved.id(), userId, MembershipChange.MEMBERSHIP_CHANGE_JOINED, role,
+                                        userId))
                         .thenReturn(saved))
                 .map(saved -> ResponseEntity.status(HttpStatus.CREATED).body(ConversationView.of(saved)));
     }
@@ -154,7 +158,8 @@ class RoomController {
         return room(roomId)
                 .filter(Conversation::isPublic)
                 .switchIfEmpty(Mono.error(() -> Problems.forbidden("Room " + roomId + " is private; ask an admin.")))
-                .flatMap(room -> store.upsertMember(roomId, userId, Member.MEMBER, clock.instant())
+                .flatMap(room -> store.addMember(roomId, userId, Member.MEMBER, clock.instant(),
+                                role -> changed(roomId, userId, MembershipChange.MEMBERSHIP_CHANGE_JOINED, role, userId))
                         .thenReturn(room))
                 .map(ConversationView::of);
     }
@@ -170,7 +175,8 @@ class RoomController {
             return Mono.error(Problems.invalid("role", "must be member or admin"));
         }
         return manager(roomId, userId)
-                .flatMap(membership -> store.upsertMember(roomId, newMember, role, clock.instant()))
+                .flatMap(membership -> store.addMember(roomId, newMember, role, clock.instant(),
+                        added -> changed(roomId, newMember, MembershipChange.MEMBERSHIP_CHANGE_ADDED, added, userId)))
                 .map(member -> ResponseEntity.status(HttpStatus.CREATED).body(MemberView.of(member)));
     }
 
@@ -187,7 +193,9 @@ class RoomController {
                 .flatMap(membership -> store.findMember(roomId, memberId))
                 .flatMap(member -> Member.OWNER.equals(member.role())
                         ? Mono.error(Problems.conflict("The owner cannot leave or be removed."))
-                        : store.removeMember(roomId, memberId))
+                        : store.removeMember(roomId, memberId, changed(roomId, memberId, memberId.equals(userId)
+                                ? MembershipChange.MEMBERSHIP_CHANGE_LEFT
+                                : MembershipChange.MEMBERSHIP_CHANGE_REMOVED, null, userId)))
                 .thenReturn(ResponseEntity.noContent().<Void>build());
     }
 
@@ -195,6 +203,10 @@ class RoomController {
     @PostMapping("/{roomId}/leave")
     Mono<ResponseEntity<Void>> leave(@PathVariable String roomId, ServerWebExchange exchange) {
         return removeMember(roomId, Caller.userId(exchange), exchange);
+    }
+
+    private PendingEvent changed(String roomId, String userId, MembershipChange change, String role, String actorId) {
+        return MemberEvents.membershipChanged(roomId, false, userId, change, role, actorId, clock.instant());
     }
 
     private Mono<Conversation> room(String roomId) {

@@ -1,13 +1,10 @@
 package io.chatplatform.chat.conversation;
 
-import io.chatplatform.chat.Ids;
 import io.chatplatform.chat.message.MessageEvents;
 import io.chatplatform.chat.outbox.PendingEvent;
-import io.chatplatform.contracts.EventTypes;
 import io.chatplatform.contracts.chat.ModerationMode;
 import io.chatplatform.contracts.chat.Room;
 import io.chatplatform.contracts.chat.RoomVisibility;
-import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.contracts.events.RoomCreated;
 import io.chatplatform.contracts.events.RoomDeleted;
 import io.chatplatform.contracts.events.RoomUpdated;
@@ -21,13 +18,13 @@ final class RoomEvents {
     }
 
     static PendingEvent created(Conversation room) {
-        return pending(envelope(room.id(), room.createdAt())
+        return MessageEvents.pending(MessageEvents.envelope(room.id(), room.createdAt())
                 .setRoomCreated(RoomCreated.newBuilder().setRoom(toProto(room, room.createdAt())))
                 .build());
     }
 
     static PendingEvent updated(Conversation room, String actorId, List<String> changedFields, Instant at) {
-        return pending(envelope(room.id(), at)
+        return MessageEvents.pending(MessageEvents.envelope(room.id(), at)
                 .setRoomUpdated(RoomUpdated.newBuilder()
                         .setRoom(toProto(room, at))
                         .setActorUserId(actorId)
@@ -36,7 +33,7 @@ final class RoomEvents {
     }
 
     static PendingEvent deleted(Conversation room, String actorId, Instant at) {
-        return pending(envelope(room.id(), at)
+        return MessageEvents.pending(MessageEvents.envelope(room.id(), at)
                 .setRoomDeleted(RoomDeleted.newBuilder()
                         .setRoomId(room.id())
                         .setActorUserId(actorId)
@@ -57,20 +54,5 @@ final class RoomEvents {
                 .setCreatedAt(MessageEvents.timestamp(room.createdAt()))
                 .setUpdatedAt(MessageEvents.timestamp(updatedAt))
                 .build();
-    }
-
-    private static EventEnvelope.Builder envelope(String roomId, Instant at) {
-        return EventEnvelope.newBuilder()
-                .setEventId(Ids.newId())
-                .setOccurredAt(MessageEvents.timestamp(at))
-                .setProducer("chat-service")
-                .setPartitionKey(roomId);
-    }
-
-    private static PendingEvent pending(EventEnvelope withoutType) {
-        EventEnvelope envelope = withoutType.toBuilder()
-                .setType(EventTypes.of(withoutType.getPayloadCase()))
-                .build();
-        return new PendingEvent(envelope.getEventId(), envelope.getType(), envelope.toByteArray());
     }
 }

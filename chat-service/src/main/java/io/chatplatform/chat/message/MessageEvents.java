@@ -108,7 +108,8 @@ public final class MessageEvents {
                 : List.of();
     }
 
-    private static EventEnvelope.Builder envelope(String conversationId, Instant at) {
+    /** An envelope from chat-service keyed (partitioned) by {@code conversationId}; the payload is the caller's. */
+    public static EventEnvelope.Builder envelope(String conversationId, Instant at) {
         return EventEnvelope.newBuilder()
                 .setEventId(Ids.newId())
                 .setOccurredAt(timestamp(at))
@@ -116,7 +117,8 @@ public final class MessageEvents {
                 .setPartitionKey(conversationId);
     }
 
-    private static PendingEvent pending(EventEnvelope withoutType) {
+    /** The envelope with its type set from its payload, as an outbox entry. */
+    public static PendingEvent pending(EventEnvelope withoutType) {
         EventEnvelope envelope = withoutType.toBuilder()
                 .setType(EventTypes.of(withoutType.getPayloadCase()))
                 .build();

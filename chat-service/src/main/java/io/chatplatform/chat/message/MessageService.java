@@ -7,6 +7,8 @@ import io.chatplatform.chat.conversation.Conversation;
 import io.chatplatform.chat.conversation.ConversationAccess;
 import io.chatplatform.chat.conversation.ConversationStore;
 import io.chatplatform.chat.conversation.Member;
+import io.chatplatform.chat.ratelimit.ChatRateLimits;
+import io.chatplatform.chat.user.UserDirectory;
 import io.chatplatform.support.problem.ApiException;
 import io.chatplatform.support.problem.InvalidField;
 import java.time.Clock;
@@ -30,12 +32,17 @@ public class MessageService {
     private final ConversationStore conversations;
     private final ChatProperties properties;
     private final HeldMessages held;
+    private final UserDirectory users;
+    private final ChatRateLimits rateLimits;
     private final Clock clock;
 
     MessageService(MessageStore store, ConversationAccess access, ConversationStore conversations,
-                   ChatProperties properties, HeldMessages held, Optional<Clock> clock) {
+                   ChatProperties properties, HeldMessages held, UserDirectory users, ChatRateLimits rateLimits,
+                   Optional<Clock> clock) {
         this.store = store;
         this.held = held;
+        this.users = users;
+        this.rateLimits = rateLimits;
         this.access = access;
         this.conversations = conversations;
         this.properties = properties;
@@ -50,22 +57,29 @@ public class MessageService {
                                             String replyTo) {
         return Mono.fromRunnable(() -> validate(clientMsgId, text, replyTo))
                 .then(access.requireMember(conversationId, senderId))
-                .flatMap(membership -> checkReplyTo(conversationId, replyTo)
-                        .then(append(membership.conversation(), senderId, clientMsgId, text, replyTo)))
+                .flatMap(membership -> users.requireActive(senderId)
+                        .then(store.findBySender(senderId, clientMsgId))
+                        .map(earlier -> new MessageStore.Appended(earlier, true))
+                        // A repeat is answered before the rate limit: retrying a send must not count against it.
+                        .switchIfEmpty(Mono.defer(() -> rateLimits.checkSend(senderId, conversationId)
+                                .then(checkReplyTo(conversationId, replyTo))
+                                .then(users.resolveMentions(text))
+                                .flatMap(mentions -> append(membership.conversation(), senderId, clientMsgId, text,
+                                        replyTo, mentions)))))
                 .flatMap(appended -> sameConversation(appended, conversationId))
                 .doOnNext(this::queueForVerdict);
     }
 
-    private Mono<MessageStore.Appended> append(
-            Conversation conversation, String senderId, String clientMsgId, String text, String replyTo) {
+    private Mono<MessageStore.Appended> append(Conversation conversation, String senderId, String clientMsgId,
+                                               String text, String replyTo, List<String> mentions) {
         // Millisecond precision: what MongoDB stores, so the first response and every re-read agree.
         var createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String messageId = Ids.newId();
         String state = conversation.isPreModerated() ? StoredMessage.HELD : StoredMessage.PENDING;
-        return store.append(conversation.id(), senderId, clientMsgId, seq -> {
+        return store.appendNew(senderId, clientMsgId, conversation.id(), seq -> {
             StoredMessage message = new StoredMessage(messageId, conversation.id(), conversation.kind(),
                     conversation.isDm() ? conversation.participants() : List.of(), seq, StoredMessage.MESSAGE,
-                    senderId, clientMsgId, text, replyTo, List.of(), createdAt, true, List.of(), null, false, state,
+                    senderId, clientMsgId, text, replyTo, mentions, createdAt, true, List.of(), null, false, state,
                     null, null, 0L);
             // The events travel in the same document as the message: one insert stores both or neither.
             return message.withEvents(List.of(MessageEvents.created(message)));
@@ -86,6 +100,7 @@ public class MessageService {
     public Mono<StoredMessage> edit(String conversationId, String messageId, String editorId, String text) {
         return Mono.fromRunnable(() -> validateText(text))
                 .then(changeable(conversationId, messageId, editorId))
+                .flatMap(target -> users.requireActive(editorId).thenReturn(target))
                 .filter(target -> target.message().senderId().equals(editorId))
                 .switchIfEmpty(Mono.error(() -> Problems.forbidden("Only the sender may edit a message.")))
                 .map(ChangeTarget::message)
@@ -265,8 +280,9 @@ public class MessageService {
      */
     public Mono<ReadMarker> markRead(String conversationId, String userId, long seq) {
         return access.requireMember(conversationId, userId)
-                .then(store.latestSeq(conversationId))
-                .flatMap(latest -> conversations.advanceReadMarker(conversationId, userId, Math.min(seq, latest)))
+                .flatMap(membership -> store.latestSeq(conversationId)
+                        .flatMap(latest -> conversations.advanceReadMarker(membership.conversation(), userId,
+                                Math.min(seq, latest), now())))
                 .flatMap(member -> unreadCount(conversationId, userId, member.lastReadSeq())
                         .map(unread -> new ReadMarker(member.lastReadSeq(), unread)));
     }

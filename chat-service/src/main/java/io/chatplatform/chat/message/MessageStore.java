@@ -6,6 +6,7 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import io.chatplatform.chat.outbox.OutboxUpdates;
 import org.bson.Document;
 import java.util.function.LongFunction;
 import org.springframework.dao.DuplicateKeyException;
@@ -72,22 +73,25 @@ public class MessageStore {
     }
 
     /**
-     * Stores the message built for the next seq, or returns the one already stored for {@code (senderId,
-     * clientMsgId)}. The insert is the atomic step that claims the seq; a lost race re-reads and tries the next.
+     * Stores the message built for the next seq. The caller has looked {@code (senderId, clientMsgId)} up and found
+     * nothing; a concurrent repeat that stores first is still found after the duplicate-key error and returned as a
+     * duplicate. The insert is the atomic step that claims the seq; a lost race re-reads and tries the next.
      */
-    Mono<Appended> append(String conversationId, String senderId, String clientMsgId, LongFunction<StoredMessage> atSeq) {
+    Mono<Appended> appendNew(String senderId, String clientMsgId, String conversationId,
+                             LongFunction<StoredMessage> atSeq) {
         Mono<Appended> attempt = latestSeq(conversationId)
                 .map(latest -> atSeq.apply(latest + 1))
                 .flatMap(mongo::insert)
                 .map(stored -> new Appended(stored, false))
                 .onErrorResume(DuplicateKeyException.class, duplicate -> existingOrSeqTaken(senderId, clientMsgId));
-        return indexesReady.then(findBySender(senderId, clientMsgId))
-                .map(existing -> new Appended(existing, true))
-                .switchIfEmpty(Mono.defer(() -> attempt)
-                        .retryWhen(Retry.backoff(MAX_SEQ_ATTEMPTS, Duration.ofMillis(1))
-                                .maxBackoff(Duration.ofMillis(20))
-                                .jitter(1.0)
-                                .filter(SeqTaken.class::isInstance)));
+        return indexesReady.then(withSeqRetries(attempt));
+    }
+
+    private static Mono<Appended> withSeqRetries(Mono<Appended> attempt) {
+        return attempt.retryWhen(Retry.backoff(MAX_SEQ_ATTEMPTS, Duration.ofMillis(1))
+                .maxBackoff(Duration.ofMillis(20))
+                .jitter(1.0)
+                .filter(SeqTaken.class::isInstance));
     }
 
     /** After a duplicate key: either this very send was stored (a concurrent retry won), or the seq was taken. */
@@ -98,8 +102,8 @@ public class MessageStore {
     }
 
     Mono<StoredMessage> findBySender(String senderId, String clientMsgId) {
-        return mongo.findOne(query(where("senderId").is(senderId).and("clientMsgId").is(clientMsgId)),
-                StoredMessage.class);
+        return indexesReady.then(mongo.findOne(query(where("senderId").is(senderId).and("clientMsgId").is(clientMsgId)),
+                StoredMessage.class));
     }
 
     Mono<StoredMessage> find(String conversationId, String messageId) {
@@ -149,17 +153,7 @@ public class MessageStore {
      * the published ones are pulled and the message stays pending for the next poll.
      */
     public Mono<Void> markPublished(String messageId, List<String> publishedEventIds) {
-        Query unchanged = query(where("_id").is(messageId)
-                .and("pendingEvents").size(publishedEventIds.size()));
-        Update done = new Update().set("outboxPending", false)
-                .unset("pendingEvents");
-        Update pullPublished = new Update().pull("pendingEvents",
-                new Document("eventId", new Document("$in", publishedEventIds)));
-        return mongo.updateFirst(unchanged, done, StoredMessage.class)
-                .flatMap(result -> result.getModifiedCount() > 0
-                        ? Mono.empty()
-                        : mongo.updateFirst(query(where("_id").is(messageId)), pullPublished, StoredMessage.class))
-                .then();
+        return OutboxUpdates.markPublished(mongo, StoredMessage.class, messageId, publishedEventIds).then();
     }
 
     /**

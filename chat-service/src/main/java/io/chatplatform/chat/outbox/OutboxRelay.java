@@ -3,6 +3,7 @@ package io.chatplatform.chat.outbox;
 import io.chatplatform.chat.ChatProperties;
 import io.chatplatform.chat.conversation.Conversation;
 import io.chatplatform.chat.conversation.ConversationStore;
+import io.chatplatform.chat.conversation.Member;
 import io.chatplatform.chat.message.MessageStore;
 import io.chatplatform.chat.message.StoredMessage;
 import io.chatplatform.contracts.Topics;
@@ -136,8 +137,36 @@ public class OutboxRelay implements SmartLifecycle {
         Mono<Long> roomEvents = conversations.pendingOutbox(properties.batchSize())
                 .concatMap(this::publishRoomEvents)
                 .count();
+        Mono<Long> memberEvents = conversations.pendingMemberEvents(properties.batchSize())
+                .concatMap(this::publishMemberEvents)
+                .count();
         return messageEvents.zipWith(roomEvents, Long::sum)
+                .zipWith(memberEvents, Long::sum)
                 .map(Long::intValue);
+    }
+
+    /**
+     * A membership's events (membership.changed, receipt.updated) go where the conversation's messages go: a room's
+     * to chat.room-events keyed by the room, a DM's to both participants' Redis channels.
+     */
+    private Mono<String> publishMemberEvents(Member member) {
+        List<PendingEvent> events = member.pendingEvents();
+        return conversations.findIncludingDeleted(member.conversationId())
+                .flatMap(conversation -> Flux.fromIterable(events)
+                        .concatMap(event -> conversation.isDm()
+                                ? Flux.fromIterable(conversation.participants())
+                                        .concatMap(userId -> redis.publish(Topics.userChannel(userId),
+                                                event.envelope()))
+                                        .then()
+                                : kafka.sendAll(Flux.just(new OutboundRecord(Topics.CHAT_ROOM_EVENTS,
+                                        conversation.id(), event.envelope(), headers(event)))))
+                        .then())
+                .then(conversations.markMemberPublished(member, events.stream().map(PendingEvent::eventId).toList()))
+                .thenReturn(member.id());
+    }
+
+    private static Map<String, String> headers(PendingEvent event) {
+        return Map.of("event-type", event.type(), "event-id", event.eventId());
     }
 
     /** A room's own events (created, updated, deleted) go to chat.room-events, keyed by the room like its messages. */
@@ -145,7 +174,7 @@ public class OutboxRelay implements SmartLifecycle {
         List<PendingEvent> events = room.pendingEvents();
         return Flux.fromIterable(events)
                 .concatMap(event -> kafka.sendAll(Flux.just(new OutboundRecord(Topics.CHAT_ROOM_EVENTS, room.id(),
-                        event.envelope(), Map.of("event-type", event.type(), "event-id", event.eventId())))))
+                        event.envelope(), headers(event)))))
                 .then(conversations.markPublished(room.id(), events.stream().map(PendingEvent::eventId).toList()))
                 .thenReturn(room.id());
     }
@@ -161,7 +190,7 @@ public class OutboxRelay implements SmartLifecycle {
     /** Kafka first (durable, ordered), then Redis live delivery for DMs (best effort by nature). */
     private Mono<Void> publish(StoredMessage message, PendingEvent event) {
         List<OutboundRecord> records = new ArrayList<>();
-        Map<String, String> headers = Map.of("event-type", event.type(), "event-id", event.eventId());
+        Map<String, String> headers = headers(event);
         records.add(new OutboundRecord(Topics.CHAT_MESSAGES, message.conversationId(), event.envelope(), headers));
         if (!message.isDm()) {
             records.add(new OutboundRecord(Topics.CHAT_ROOM_EVENTS, message.conversationId(), event.envelope(),

@@ -3,23 +3,18 @@ package io.chatplatform.chat.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.Timestamp;
+import io.chatplatform.chat.AuthEventsFixture;
 import io.chatplatform.chat.ChatServiceITSupport;
-import io.chatplatform.contracts.EventTypes;
-import io.chatplatform.contracts.Topics;
+import static io.chatplatform.chat.AuthEventsFixture.registered;
+import static io.chatplatform.chat.AuthEventsFixture.statusChanged;
 import io.chatplatform.contracts.auth.AccountStatus;
-import io.chatplatform.contracts.events.AccountStatusChanged;
 import io.chatplatform.contracts.events.EventEnvelope;
-import io.chatplatform.contracts.events.UserRegistered;
 import io.chatplatform.support.kafka.KafkaPublisher;
-import io.chatplatform.support.kafka.OutboundRecord;
 import io.chatplatform.support.problem.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -163,50 +158,7 @@ class UserDirectoryIT extends ChatServiceITSupport {
     }
 
     private void publish(String key, EventEnvelope envelope) {
-        kafka.send(new OutboundRecord(Topics.AUTH_EVENTS, key, envelope.toByteArray(),
-                        Map.of("event-type", envelope.getType())))
-                .block(TIMEOUT);
-    }
-
-    private static EventEnvelope registered(String userId, String username) {
-        return envelope(userId, builder -> builder.setUserRegistered(UserRegistered.newBuilder()
-                .setUserId(userId)
-                .setUsername(username)
-                .setDisplayName(username)
-                .setEmail(username + "@example.org")
-                .setRegisteredAt(timestamp(Instant.now()))));
-    }
-
-    private static EventEnvelope statusChanged(String userId, AccountStatus status, Instant changedAt) {
-        AccountStatus previous = status == AccountStatus.ACCOUNT_STATUS_BLOCKED
-                ? AccountStatus.ACCOUNT_STATUS_ACTIVE
-                : AccountStatus.ACCOUNT_STATUS_BLOCKED;
-        return envelope(userId, builder -> builder.setAccountStatusChanged(AccountStatusChanged.newBuilder()
-                .setUserId(userId)
-                .setPreviousStatus(previous)
-                .setStatus(status)
-                .setReason("test")
-                .setChangedAt(timestamp(changedAt))));
-    }
-
-    /** As auth-service builds them (AuthEvents). */
-    private static EventEnvelope envelope(String userId, UnaryOperator<EventEnvelope.Builder> payload) {
-        EventEnvelope envelope = payload.apply(EventEnvelope.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(timestamp(Instant.now()))
-                        .setProducer("auth-service")
-                        .setPartitionKey(userId))
-                .build();
-        return envelope.toBuilder()
-                .setType(EventTypes.of(envelope.getPayloadCase()))
-                .build();
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder()
-                .setSeconds(instant.getEpochSecond())
-                .setNanos(instant.getNano())
-                .build();
+        AuthEventsFixture.publish(kafka, key, envelope);
     }
 
     private static String uniqueName(String prefix) {
