@@ -271,4 +271,56 @@ class RoomsIT extends ChatServiceITSupport {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aStrangerIsRefusedOnEveryEndpointAndChangesNothing() {
+        String owner = newUser();
+        String stranger = newUser();
+        String roomId = createRoom(owner, "Members only", "private");
+        String messageId = (String) sent(owner, roomId, "for members").get("messageId");
+        Map<String, Object> text = Map.of("text", "x", "clientMsgId", "k-" + stranger, "name", "x", "userId", stranger,
+                "seq", 1);
+
+        List<WebTestClient.ResponseSpec> refused = List.of(
+                as(stranger).get().uri("/api/rooms/{id}", roomId).exchange(),
+                as(stranger).patch().uri("/api/rooms/{id}", roomId).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(text).exchange(),
+                as(stranger).delete().uri("/api/rooms/{id}", roomId).exchange(),
+                as(stranger).post().uri("/api/rooms/{id}/join", roomId).exchange(),
+                as(stranger).post().uri("/api/rooms/{id}/members", roomId).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(text).exchange(),
+                as(stranger).delete().uri("/api/rooms/{id}/members/{m}", roomId, owner).exchange(),
+                as(stranger).post().uri("/api/rooms/{id}/leave", roomId).exchange(),
+                as(stranger).get().uri("/api/conversations/{id}/messages", roomId).exchange(),
+                as(stranger).post().uri("/api/conversations/{id}/messages", roomId)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(text).exchange(),
+                as(stranger).patch().uri("/api/conversations/{id}/messages/{m}", roomId, messageId)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(text).exchange(),
+                as(stranger).delete().uri("/api/conversations/{id}/messages/{m}", roomId, messageId).exchange(),
+                as(stranger).post().uri("/api/conversations/{id}/read", roomId)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(text).exchange());
+        refused.forEach(response -> response.expectStatus().isForbidden());
+
+        var chat = ChatServiceGrpc.newBlockingStub(grpcChannel());
+        ConversationRef room = ConversationRef.newBuilder().setId(roomId).build();
+        List<Runnable> grpcCalls = List.of(
+                () -> chat.sendMessage(io.chatplatform.contracts.chat.SendMessageRequest.newBuilder()
+                        .setConversation(room).setSenderUserId(stranger).setClientMsgId("g-" + stranger)
+                        .setText("x").build()),
+                () -> chat.history(io.chatplatform.contracts.chat.HistoryRequest.newBuilder()
+                        .setConversation(room).setViewerUserId(stranger).build()),
+                () -> chat.markRead(io.chatplatform.contracts.chat.MarkReadRequest.newBuilder()
+                        .setConversation(room).setUserId(stranger).setUpToSeq(1).build()));
+        for (Runnable call : grpcCalls) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(call::run)
+                    .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, error -> assertThat(
+                            error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
+        }
+
+        Map<?, ?> history = history(owner, roomId, "");
+        assertThat(seqs(history)).containsExactly(1L);
+        assertThat(((Map<?, ?>) ((List<?>) history.get("messages")).get(0)).get("text")).isEqualTo("for members");
+        as(owner).get().uri("/api/rooms/{id}", roomId).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.name").isEqualTo("Members only");
+    }
 }

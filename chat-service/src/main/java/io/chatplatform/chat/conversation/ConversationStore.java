@@ -43,6 +43,11 @@ public class ConversationStore {
                         .createIndex(new Index("outboxPending", Sort.Direction.ASC).named("outbox_pending")))
                 .then(mongo.indexOps(Member.class)
                         .createIndex(new Index("outboxPending", Sort.Direction.ASC).named("outbox_pending")))
+                // The retention job's two queries: rooms with a retention period, and deleted rooms to clean up.
+                .then(mongo.indexOps(Conversation.class)
+                        .createIndex(new Index("retentionDays", Sort.Direction.ASC).named("by_retention")))
+                .then(mongo.indexOps(Conversation.class)
+                        .createIndex(new Index("deleted", Sort.Direction.ASC).named("by_deleted")))
                 .then(mongo.indexOps(Member.class)
                         .createIndex(new Index("userId", Sort.Direction.ASC).named("by_user")))
                 .then(mongo.indexOps(Member.class)
