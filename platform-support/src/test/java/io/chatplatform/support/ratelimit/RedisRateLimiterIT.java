@@ -132,6 +132,9 @@ class RedisRateLimiterIT {
 
     @Test
     void concurrentAttemptsNeverExceedTheLimit() {
+        // The shared connection is opened on first use under a lock; services open it at startup
+        // (RedisEagerConnectionAutoConfiguration), so this test does too, rather than racing 32 first uses into it.
+        limiter.acquire("warm-up", key, 1, MINUTE).block(TIMEOUT);
         List<RateLimitDecision> decisions = Flux.range(0, 100)
                 .flatMap(attempt -> limiter.acquire("burst", key, 30, MINUTE)
                         .subscribeOn(Schedulers.parallel()), 32)
