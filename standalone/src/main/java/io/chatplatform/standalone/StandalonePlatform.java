@@ -188,6 +188,19 @@ public final class StandalonePlatform implements AutoCloseable {
             properties.put("chat.gateway.routes.websocket-service", base + ports.websocket());
             properties.put("chat.gateway.routes.notification-service", base + ports.notification());
         }
+        // Services find each other on the ports chosen here, whatever their own defaults say.
+        String host = settings.host();
+        if (!service.name().equals("auth-service")) {
+            properties.put("chat.jwt.jwks-uri", "http://" + host + ":" + ports.auth() + "/.well-known/jwks.json");
+        }
+        if (service.name().equals("chat-service")) {
+            properties.put("chat.chat-service.pre-moderation.target", host + ":" + ports.moderationGrpc());
+        }
+        if (service.name().equals("websocket-service")) {
+            properties.put("chat.websocket.chat-target", host + ":" + ports.chatGrpc());
+            properties.put("chat.websocket.allowed-origins", String.join(",", "http://localhost:" + ports.gateway(),
+                    "http://127.0.0.1:" + ports.gateway(), "http://" + host + ":" + ports.gateway()));
+        }
         // One logback context is shared by all services; logger names say which service a line is from.
         properties.put("logging.include-application-name", "false");
         // Spring would name this launcher as each service's main class; the launcher logs each start itself.

@@ -18,10 +18,11 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 @ConditionalOnClass(name = "org.springframework.data.redis.connection.ReactiveRedisConnectionFactory")
 public class RedisRateLimiterAutoConfiguration {
 
+    /** Not named {@code redisRateLimiter}: Spring Cloud Gateway defines a bean of that name in the gateway. */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-    RedisRateLimiter redisRateLimiter(ReactiveRedisConnectionFactory connectionFactory) {
+    RedisRateLimiter platformRedisRateLimiter(ReactiveRedisConnectionFactory connectionFactory) {
         return new RedisRateLimiter(connectionFactory);
     }
 }

@@ -1,0 +1,278 @@
+package io.chatplatform.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.standalone.StandalonePlatform;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real-time delivery through the whole platform as a browser uses it: users registered and logged in over REST via
+ * the gateway, WebSocket clients on {@code /ws} (through the gateway and directly), sends acknowledged after the
+ * store, DMs over Redis and room messages over Kafka to the other user's connection, and resume after missed messages.
+ */
+class RealtimeDeliveryIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    static Path dataDir;
+
+    static StandalonePlatform platform;
+
+    @BeforeAll
+    static void start() {
+        platform = StandalonePlatform.start(StandalonePlatformIT.freePorts(dataDir));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void dmsAndRoomMessagesReachTheOtherUsersConnectionAndResumeFillsTheGap() throws Exception {
+        User alice = register("alice");
+        User bob = register("bob");
+        String dmId = (String) api(alice).post().uri("/api/dm/{id}", bob.id()).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String roomId = (String) api(alice).post().uri("/api/rooms").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Lobby " + UUID.randomUUID(), "visibility", "public"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        api(bob).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+
+        try (Client aliceWs = Client.connect(platform.gatewayUrl(), origin());
+             Client bobWs = Client.connect("http://127.0.0.1:" + platform.ports().websocket(), origin())) {
+            assertThat(aliceWs.authenticate(alice.token()).path("userId").asString()).isEqualTo(alice.id());
+            assertThat(bobWs.authenticate(bob.token()).path("type").asString()).isEqualTo("ready");
+
+            aliceWs.send(Map.of("type", "send", "conversationId", dmId, "clientMsgId", "dm-1", "text", "hi bob"));
+            JsonNode ack = aliceWs.next("ack");
+            assertThat(ack.path("seq").asLong()).isEqualTo(1);
+            JsonNode dm = bobWs.next("message");
+            assertThat(dm.path("conversationId").asString()).isEqualTo(dmId);
+            assertThat(dm.path("message").path("text").asString()).isEqualTo("hi bob");
+            assertThat(dm.path("message").path("senderId").asString()).isEqualTo(alice.id());
+
+            aliceWs.send(Map.of("type", "send", "conversationId", roomId, "clientMsgId", "room-1", "text", "hi room"));
+            aliceWs.next("ack");
+            JsonNode roomMessage = bobWs.next("message");
+            assertThat(roomMessage.path("conversationId").asString()).isEqualTo(roomId);
+            assertThat(roomMessage.path("message").path("text").asString()).isEqualTo("hi room");
+
+            // A repeat of the same clientMsgId is acknowledged with the first seq and delivered to nobody again.
+            aliceWs.send(Map.of("type", "send", "conversationId", dmId, "clientMsgId", "dm-1", "text", "hi bob"));
+            JsonNode repeat = aliceWs.next("ack");
+            assertThat(repeat.path("duplicate").asBoolean()).isTrue();
+            assertThat(repeat.path("seq").asLong()).isEqualTo(1);
+
+            aliceWs.send(Map.of("type", "ping"));
+            aliceWs.next("pong");
+            aliceWs.send(Map.of("type", "what-is-this"));
+            assertThat(aliceWs.next("error").path("code").asString()).isEqualTo("unknown-type");
+            aliceWs.sendRaw("{not json");
+            assertThat(aliceWs.next("error").path("code").asString()).isEqualTo("malformed");
+            aliceWs.send(Map.of("type", "send", "conversationId", "no-such-room", "clientMsgId", "x-1", "text", "?"));
+            JsonNode refused = aliceWs.next("error");
+            assertThat(refused.path("code").asString()).isEqualTo("not-found");
+            assertThat(refused.path("clientMsgId").asString()).isEqualTo("x-1");
+        }
+
+        // Bob is offline while alice sends two more DMs; on reconnect he resumes from seq 1 and gets exactly those.
+        for (int i = 2; i <= 3; i++) {
+            api(alice).post().uri("/api/conversations/{id}/messages", dmId).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("clientMsgId", "rest-" + i, "text", "missed " + i))
+                    .exchange().expectStatus().isCreated();
+        }
+        try (Client bobWs = Client.connect(platform.gatewayUrl(), origin())) {
+            bobWs.authenticate(bob.token());
+            bobWs.send(Map.of("type", "resume", "conversations", Map.of(dmId, 1)));
+            assertThat(bobWs.next("message").path("message").path("seq").asLong()).isEqualTo(2);
+            assertThat(bobWs.next("message").path("message").path("text").asString()).isEqualTo("missed 3");
+            JsonNode done = bobWs.next("resume.done");
+            assertThat(done.path("latestSeq").asLong()).isEqualTo(3);
+            assertThat(bobWs.unclaimed()).as("nothing twice").isEmpty();
+        }
+    }
+
+    @Test
+    void theHandshakeAndTheFirstFrameAreChecked() throws Exception {
+        String direct = "http://127.0.0.1:" + platform.ports().websocket();
+        assertThat(Client.handshakeStatus(direct, "https://evil.example")).isEqualTo(403);
+        assertThat(Client.handshakeStatus(direct, null)).isEqualTo(403);
+        try (Client client = Client.connect(direct, origin())) {
+            client.send(Map.of("type", "auth", "token", "not-a-token"));
+            assertThat(client.closeStatus()).isEqualTo(1008);
+        }
+        try (Client client = Client.connect(direct, origin())) {
+            client.send(Map.of("type", "ping"));
+            assertThat(client.closeStatus()).as("the first frame must be auth").isEqualTo(1008);
+        }
+    }
+
+    private static String origin() {
+        return platform.gatewayUrl().replaceAll("/$", "");
+    }
+
+    private record User(String id, String token) {
+    }
+
+    private static User register(String name) {
+        String username = name + "_" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "a long enough password " + UUID.randomUUID();
+        WebTestClient gateway = gateway();
+        gateway.post().uri("/api/auth/register").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", username, "email", username + "@example.org", "password", password))
+                .exchange().expectStatus().isCreated();
+        Map<?, ?> login = gateway.post().uri("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("login", username, "password", password))
+                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        return new User((String) login.get("userId"), (String) login.get("accessToken"));
+    }
+
+    private static WebTestClient gateway() {
+        return WebTestClient.bindToServer().baseUrl(platform.gatewayUrl()).responseTimeout(TIMEOUT).build();
+    }
+
+    private static WebTestClient api(User user) {
+        return WebTestClient.bindToServer().baseUrl(platform.gatewayUrl()).responseTimeout(TIMEOUT)
+                .defaultHeader("Authorization", "Bearer " + user.token()).build();
+    }
+
+    /** A WebSocket client over a real socket: frames received go to a queue, frames to send come from a sink. */
+    static final class Client implements AutoCloseable {
+
+        private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        private final List<JsonNode> others = new java.util.ArrayList<>();
+        private final Sinks.Many<String> outgoing = Sinks.many().unicast().onBackpressureBuffer();
+        private final Sinks.One<Integer> closed = Sinks.one();
+        private final Disposable connection;
+
+        private Client(String baseUrl, String origin) {
+            URI uri = URI.create(baseUrl.replaceFirst("^http", "ws").replaceAll("/$", "") + "/ws");
+            connection = HttpClient.create()
+                    .headers(headers -> {
+                        if (origin != null) {
+                            headers.set("Origin", origin);
+                        }
+                    })
+                    .websocket()
+                    .uri(uri)
+                    .handle(this::session)
+                    .subscribe();
+        }
+
+        static Client connect(String baseUrl, String origin) {
+            return new Client(baseUrl, origin);
+        }
+
+        /** The HTTP status of a plain upgrade request from {@code origin} (null = no Origin header). */
+        static int handshakeStatus(String baseUrl, String origin) {
+            return HttpClient.create()
+                    .headers(headers -> {
+                        headers.set("Connection", "Upgrade").set("Upgrade", "websocket")
+                                .set("Sec-WebSocket-Version", "13").set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+                        if (origin != null) {
+                            headers.set("Origin", origin);
+                        }
+                    })
+                    .get()
+                    .uri(baseUrl + "/ws")
+                    .response()
+                    .map(response -> response.status().code())
+                    .block(TIMEOUT);
+        }
+
+        private Mono<Void> session(WebsocketInbound in, WebsocketOutbound out) {
+            in.receiveCloseStatus()
+                    .subscribe(status -> closed.tryEmitValue(status.code()));
+            Mono<Void> reading = in.receive().asString()
+                    .doOnNext(text -> received.add(JSON.readTree(text)))
+                    .then();
+            return Mono.when(reading, out.sendString(outgoing.asFlux()).then());
+        }
+
+        void send(Map<String, ?> frame) {
+            sendRaw(JSON.writeValueAsString(frame));
+        }
+
+        void sendRaw(String text) {
+            outgoing.tryEmitNext(text);
+        }
+
+        JsonNode authenticate(String token) throws InterruptedException {
+            send(Map.of("type", "auth", "token", token));
+            return next("ready");
+        }
+
+        /**
+         * The next frame of {@code type} not taken yet. Frames of other types stay for their own {@code next} (a
+         * sender also receives its own messages, on every device, in whatever order relative to its ack).
+         */
+        JsonNode next(String type) throws InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (true) {
+                synchronized (others) {
+                    for (var iterator = others.iterator(); iterator.hasNext(); ) {
+                        JsonNode frame = iterator.next();
+                        if (frame.path("type").asString().equals(type)) {
+                            iterator.remove();
+                            return frame;
+                        }
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                JsonNode frame = left <= 0 ? null : received.poll(left, TimeUnit.NANOSECONDS);
+                assertThat(frame).as("a %s frame within %s; unclaimed: %s", type, TIMEOUT, others).isNotNull();
+                if (frame.path("type").asString().equals(type)) {
+                    return frame;
+                }
+                synchronized (others) {
+                    others.add(frame);
+                }
+            }
+        }
+
+        /** Frames received but not taken by {@link #next}. */
+        List<JsonNode> unclaimed() {
+            synchronized (others) {
+                return List.copyOf(others);
+            }
+        }
+
+        int closeStatus() {
+            return closed.asMono().block(TIMEOUT);
+        }
+
+        @Override
+        public void close() {
+            outgoing.tryEmitComplete();
+            connection.dispose();
+        }
+    }
+}

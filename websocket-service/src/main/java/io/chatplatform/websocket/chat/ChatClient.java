@@ -1,0 +1,87 @@
+package io.chatplatform.websocket.chat;
+
+import io.chatplatform.contracts.chat.ChatServiceGrpc;
+import io.chatplatform.contracts.chat.HistoryRequest;
+import io.chatplatform.contracts.chat.HistoryResponse;
+import io.chatplatform.contracts.chat.MembershipRequest;
+import io.chatplatform.contracts.chat.MembershipResponse;
+import io.chatplatform.contracts.chat.SendMessageRequest;
+import io.chatplatform.contracts.chat.SendMessageResponse;
+import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.websocket.WebSocketProperties;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** chat-service's gRPC ChatService as Monos, each call with the configured deadline. */
+@Component
+public class ChatClient implements DisposableBean {
+
+    private final WebSocketProperties properties;
+    private final ManagedChannel channel;
+    private final ChatServiceGrpc.ChatServiceStub stub;
+
+    ChatClient(WebSocketProperties properties) {
+        this.properties = properties;
+        // Connects on the first call, so websocket-service starts whether or not chat-service is up yet.
+        this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
+                .usePlaintext()
+                .build();
+        this.stub = ChatServiceGrpc.newStub(channel);
+    }
+
+    public Mono<SendMessageResponse> send(SendMessageRequest request) {
+        return call(request, (stub, observer) -> stub.sendMessage(request, observer));
+    }
+
+    public Mono<HistoryResponse> history(String conversationId, String viewerId, long afterSeq, int limit) {
+        HistoryRequest request = HistoryRequest.newBuilder()
+                .setConversation(ConversationRef.newBuilder().setId(conversationId))
+                .setViewerUserId(viewerId)
+                .setAfterSeq(afterSeq)
+                .setLimit(limit)
+                .build();
+        return call(request, (stub, observer) -> stub.history(request, observer));
+    }
+
+    /** Which of {@code userIds} are members of the conversation. */
+    public Mono<MembershipResponse> members(String conversationId, Collection<String> userIds) {
+        MembershipRequest request = MembershipRequest.newBuilder()
+                .setConversation(ConversationRef.newBuilder().setId(conversationId))
+                .addAllUserIds(userIds)
+                .build();
+        return call(request, (stub, observer) -> stub.membership(request, observer));
+    }
+
+    private <Q, R> Mono<R> call(Q request, BiConsumer<ChatServiceGrpc.ChatServiceStub, StreamObserver<R>> invoke) {
+        return Mono.create(sink -> invoke.accept(
+                stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                new StreamObserver<R>() {
+                    @Override
+                    public void onNext(R response) {
+                        sink.success(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        sink.error(error);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        sink.success();
+                    }
+                }));
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

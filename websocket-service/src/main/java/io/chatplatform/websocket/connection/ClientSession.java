@@ -1,0 +1,146 @@
+package io.chatplatform.websocket.connection;
+
+import io.chatplatform.websocket.delivery.Frames;
+import io.chatplatform.websocket.delivery.Recipient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One connection's state: who it is (once authenticated), its bounded outbound queue, and per conversation the
+ * highest log seq it was sent, so a live event that a resume already replayed is not sent twice. While a
+ * conversation is being resumed, its live frames wait and follow the replay.
+ */
+final class ClientSession implements Recipient {
+
+    /** Closed when the outbound queue is full: the reader is too slow, it should reconnect and resume. */
+    static final CloseStatus TOO_SLOW = new CloseStatus(1013, "Too slow: reconnect and resume");
+
+    private final WebSocketSession socket;
+    private final Sinks.Many<String> outbound;
+    private final Map<String, Long> sentSeq = new HashMap<>();
+    private final Map<String, List<Pending>> resuming = new HashMap<>();
+    private volatile String userId;
+    private volatile java.time.Instant tokenValidUntil;
+    private volatile boolean closing;
+
+    private record Pending(Frames.Frame frame, String json) {
+    }
+
+    ClientSession(WebSocketSession socket, int outboundBuffer) {
+        this.socket = socket;
+        this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(outboundBuffer).get());
+    }
+
+    Flux<String> outbound() {
+        return outbound.asFlux();
+    }
+
+    String id() {
+        return socket.getId();
+    }
+
+    @Override
+    public String userId() {
+        return userId;
+    }
+
+    boolean authenticated() {
+        return userId != null;
+    }
+
+    void authenticatedAs(String userId) {
+        this.userId = userId;
+    }
+
+    void tokenValidUntil(java.time.Instant expiresAt) {
+        this.tokenValidUntil = expiresAt;
+    }
+
+    /** Closes with 1008 if the newest token presented is expired by {@code now}. */
+    void closeIfExpired(java.time.Instant expiredAt, java.time.Instant now) {
+        java.time.Instant validUntil = tokenValidUntil;
+        if (validUntil != null && !validUntil.isAfter(now) && !validUntil.isAfter(expiredAt)) {
+            close(CloseStatus.POLICY_VIOLATION.withReason("token expired"));
+        }
+    }
+
+    /** A frame for this connection alone (replies: ready, ack, error, pong, resume.*). */
+    void reply(String json) {
+        emit(json);
+    }
+
+    /** A live frame: dropped if already sent by a resume, held while its conversation is being resumed. */
+    @Override
+    public synchronized void deliver(Frames.Frame frame, String json) {
+        List<Pending> waiting = resuming.get(frame.conversationId());
+        if (waiting != null) {
+            waiting.add(new Pending(frame, json));
+            return;
+        }
+        sendInOrder(frame, json);
+    }
+
+    /** Live frames of {@code conversationId} wait from now until {@link #resumed}. */
+    synchronized void resumeStarted(String conversationId, long fromSeq) {
+        resuming.putIfAbsent(conversationId, new ArrayList<>());
+        // The client says what it has; the replay starts right after it, even below what was sent live.
+        sentSeq.put(conversationId, fromSeq);
+    }
+
+    /** A replayed entry, in order. */
+    synchronized void replay(Frames.Frame frame, String json) {
+        sendInOrder(frame, json);
+    }
+
+    /** The replay is done: the live frames that waited follow, without the ones it already covered. */
+    synchronized void resumed(String conversationId) {
+        List<Pending> waiting = resuming.remove(conversationId);
+        if (waiting != null) {
+            waiting.forEach(pending -> sendInOrder(pending.frame(), pending.json()));
+        }
+    }
+
+    private void sendInOrder(Frames.Frame frame, String json) {
+        if (frame.logSeq() > 0) {
+            long sent = sentSeq.getOrDefault(frame.conversationId(), 0L);
+            if (frame.logSeq() <= sent) {
+                return;
+            }
+            sentSeq.put(frame.conversationId(), frame.logSeq());
+        }
+        emit(json);
+    }
+
+    private synchronized void emit(String json) {
+        if (closing) {
+            return;
+        }
+        Sinks.EmitResult result = outbound.tryEmitNext(json);
+        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+            close(TOO_SLOW);
+        }
+    }
+
+    /** No more frames: completes the outbound stream. */
+    synchronized void complete() {
+        closing = true;
+        outbound.tryEmitComplete();
+    }
+
+    void close(CloseStatus status) {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        socket.close(status).subscribe();
+    }
+}

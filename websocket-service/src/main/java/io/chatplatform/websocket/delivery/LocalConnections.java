@@ -1,0 +1,105 @@
+package io.chatplatform.websocket.delivery;
+
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.support.redis.RedisPubSub;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The authenticated connections of this instance, by user, and the one Redis subscription to {@code user:{id}} per
+ * locally connected user: taken with the user's first connection here, released with the last. DM events arrive on
+ * it and go to every connection of that user.
+ */
+@Component
+public class LocalConnections {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalConnections.class);
+
+    private final RedisPubSub redis;
+    private final JsonMapper json;
+    private final Map<String, UserConnections> users = new ConcurrentHashMap<>();
+
+    LocalConnections(RedisPubSub redis, JsonMapper json) {
+        this.redis = redis;
+        this.json = json;
+    }
+
+    /** A user's connections here and their Redis subscription. */
+    private static final class UserConnections {
+        final Set<Recipient> connections = ConcurrentHashMap.newKeySet();
+        volatile Disposable subscription;
+    }
+
+    public void add(Recipient connection) {
+        users.compute(connection.userId(), (userId, existing) -> {
+            UserConnections entry = existing == null ? new UserConnections() : existing;
+            entry.connections.add(connection);
+            if (entry.subscription == null) {
+                entry.subscription = subscribe(userId);
+            }
+            return entry;
+        });
+    }
+
+    public void remove(Recipient connection) {
+        users.computeIfPresent(connection.userId(), (userId, entry) -> {
+            entry.connections.remove(connection);
+            if (!entry.connections.isEmpty()) {
+                return entry;
+            }
+            entry.subscription.dispose();
+            return null;
+        });
+    }
+
+    /** Users with at least one connection here. */
+    public Set<String> users() {
+        return users.keySet();
+    }
+
+    /** Delivers a frame, serialized once, to every local connection of {@code userIds} (and only the allowed one). */
+    public void deliver(Frames.Frame frame, Collection<String> userIds) {
+        String text = null;
+        for (String userId : userIds) {
+            if (frame.onlyFor() != null && !frame.onlyFor().equals(userId)) {
+                continue;
+            }
+            UserConnections entry = users.get(userId);
+            if (entry == null) {
+                continue;
+            }
+            if (text == null) {
+                text = json.writeValueAsString(frame.body());
+            }
+            for (Recipient connection : entry.connections) {
+                connection.deliver(frame, text);
+            }
+        }
+    }
+
+    private Disposable subscribe(String userId) {
+        return redis.subscribe(Topics.userChannel(userId))
+                .map(message -> parse(message.payload()))
+                .subscribe(event -> event.flatMap(Frames::ofEvent)
+                                .ifPresent(frame -> deliver(frame, Set.of(userId))),
+                        error -> log.warn("Live delivery for a user stopped: {}", error.toString()));
+    }
+
+    private static Optional<EventEnvelope> parse(byte[] payload) {
+        try {
+            return Optional.of(EventEnvelope.parseFrom(payload));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            log.warn("Dropped an unreadable event on a user channel");
+            return Optional.empty();
+        }
+    }
+}

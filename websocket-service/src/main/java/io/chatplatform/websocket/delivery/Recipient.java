@@ -1,0 +1,10 @@
+package io.chatplatform.websocket.delivery;
+
+/** One open, authenticated connection as delivery sees it. */
+public interface Recipient {
+
+    String userId();
+
+    /** Queues a frame (already serialized once for every recipient) for this connection; never blocks. */
+    void deliver(Frames.Frame frame, String json);
+}
