@@ -186,6 +186,7 @@ public final class StandalonePlatform implements AutoCloseable {
             properties.put("chat.gateway.routes.auth-service", base + ports.auth());
             properties.put("chat.gateway.routes.chat-service", base + ports.chat());
             properties.put("chat.gateway.routes.websocket-service", base + ports.websocket());
+            properties.put("chat.gateway.routes.moderation-service", base + ports.moderation());
             properties.put("chat.gateway.routes.notification-service", base + ports.notification());
         }
         // One logback context is shared by all services; logger names say which service a line is from.
