@@ -124,6 +124,7 @@ class StandalonePlatformIT {
         client(platform.ports().gateway()).get().uri("/").exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectHeader().exists("Content-Security-Policy")
                 .expectBody(String.class).value(html -> assertThat(html).contains("<title>Chat platform</title>"));
     }
 

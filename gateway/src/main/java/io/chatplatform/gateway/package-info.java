@@ -1,5 +1,5 @@
 /**
  * The edge of the platform. Start at {@link io.chatplatform.gateway.GatewayApplication}; routes are in
- * {@code routing}.
+ * {@code routing}, the headers and limits applied to every request in {@code edge}.
  */
 package io.chatplatform.gateway;

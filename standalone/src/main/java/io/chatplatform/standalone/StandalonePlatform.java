@@ -186,6 +186,7 @@ public final class StandalonePlatform implements AutoCloseable {
             properties.put("chat.gateway.routes.auth-service", base + ports.auth());
             properties.put("chat.gateway.routes.chat-service", base + ports.chat());
             properties.put("chat.gateway.routes.websocket-service", base + ports.websocket());
+            properties.put("chat.gateway.routes.moderation-service", base + ports.moderation());
             properties.put("chat.gateway.routes.notification-service", base + ports.notification());
         }
         // Services find each other on the ports chosen here, whatever their own defaults say.

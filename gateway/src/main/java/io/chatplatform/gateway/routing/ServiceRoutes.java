@@ -13,6 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * @param authService         accounts, tokens, profiles and the JWKS
  * @param chatService         rooms, DMs, conversations and messages
  * @param websocketService    the /ws endpoint and presence queries
+ * @param moderationService   reports of messages and users
  * @param notificationService push subscriptions and notification preferences
  */
 @Validated
@@ -21,12 +22,14 @@ public record ServiceRoutes(
         @NotNull URI authService,
         @NotNull URI chatService,
         @NotNull URI websocketService,
+        @NotNull URI moderationService,
         @NotNull URI notificationService) {
 
     public ServiceRoutes {
         authService = orDefault(authService, "http://127.0.0.1:8081");
         chatService = orDefault(chatService, "http://127.0.0.1:8082");
         websocketService = orDefault(websocketService, "http://127.0.0.1:8083");
+        moderationService = orDefault(moderationService, "http://127.0.0.1:8084");
         notificationService = orDefault(notificationService, "http://127.0.0.1:8085");
     }
 
