@@ -88,7 +88,8 @@ class ContractsTest {
     @Test
     void chatServiceHasItsMethods() {
         assertThat(methodNames(ChatServiceGrpc.getServiceDescriptor()))
-                .containsExactlyInAnyOrder("SendMessage", "History", "MarkRead", "HideMessage", "Membership");
+                .containsExactlyInAnyOrder("SendMessage", "EditMessage", "DeleteMessage", "History", "MarkRead",
+                        "HideMessage", "Membership");
     }
 
     @Test

@@ -142,6 +142,41 @@ class EditDeleteIT extends ChatServiceITSupport {
         assertThat(((Map<?, ?>) ((List<?>) history.get("messages")).get(0)).get("text")).isEqualTo("old words");
     }
 
+    @Test
+    void editAndDeleteOverGrpcFollowTheSameRules() {
+        String owner = newUser();
+        String member = newUser();
+        String moderator = newUser();
+        String roomId = createRoom(owner, "Over gRPC", "private");
+        addMember(owner, roomId, member);
+        addMember(owner, roomId, moderator);
+        String messageId = (String) sent(member, roomId, "typo hree").get("messageId");
+        var chat = io.chatplatform.contracts.chat.ChatServiceGrpc.newBlockingStub(grpcChannel());
+        var room = io.chatplatform.contracts.common.ConversationRef.newBuilder().setId(roomId).build();
+
+        var edited = chat.editMessage(io.chatplatform.contracts.chat.EditMessageRequest.newBuilder()
+                .setConversation(room).setMessageId(messageId).setEditorUserId(member).setText("typo here").build());
+        assertThat(edited.getMessage().getText()).isEqualTo("typo here");
+        assertThat(edited.getMessage().getSeq()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> chat.editMessage(
+                        io.chatplatform.contracts.chat.EditMessageRequest.newBuilder().setConversation(room)
+                                .setMessageId(messageId).setEditorUserId(owner).setText("not yours").build()))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, error -> assertThat(
+                        error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> chat.deleteMessage(
+                        io.chatplatform.contracts.chat.DeleteMessageRequest.newBuilder().setConversation(room)
+                                .setMessageId(messageId).setUserId(moderator).build()))
+                .as("a plain member may not delete another's message")
+                .isInstanceOf(io.grpc.StatusRuntimeException.class);
+        chat.deleteMessage(io.chatplatform.contracts.chat.DeleteMessageRequest.newBuilder().setConversation(room)
+                .setMessageId(messageId).setUserId(moderator).setModerator(true).build());
+
+        List<?> entries = (List<?>) history(owner, roomId, "").get("messages");
+        assertThat(entries.stream().map(entry -> (Object) ((Map<?, ?>) entry).get("kind")).toList())
+                .containsExactly("message", "edit", "delete");
+        assertThat(((Map<?, ?>) entries.get(0)).get("deleted")).isEqualTo(true);
+    }
+
     private List<EventEnvelope> roomEvents(String roomId, int count) {
         return kafka.consume(ConsumerSpec.of("it-" + Ids.newId(), Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
                 .filter(record -> roomId.equals(record.key()))

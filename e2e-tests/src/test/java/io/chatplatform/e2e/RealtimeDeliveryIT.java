@@ -85,6 +85,26 @@ class RealtimeDeliveryIT {
             assertThat(roomMessage.path("conversationId").asString()).isEqualTo(roomId);
             assertThat(roomMessage.path("message").path("text").asString()).isEqualTo("hi room");
 
+            // Edits, deletes and read markers over the socket reach the other member as events.
+            String roomMessageId = roomMessage.path("message").path("messageId").asString();
+            aliceWs.send(Map.of("type", "edit", "conversationId", roomId, "messageId", roomMessageId,
+                    "text", "hi room!"));
+            assertThat(aliceWs.next("ack").path("of").asString()).isEqualTo("edit");
+            JsonNode edited = bobWs.next("message.edited");
+            assertThat(edited.path("text").asString()).isEqualTo("hi room!");
+            assertThat(edited.path("seq").asLong()).isEqualTo(1);
+            assertThat(edited.path("changeSeq").asLong()).isEqualTo(2);
+            bobWs.send(Map.of("type", "read", "conversationId", roomId, "seq", 2));
+            assertThat(bobWs.next("ack").path("lastReadSeq").asLong()).isEqualTo(2);
+            JsonNode receipt = aliceWs.next("receipt");
+            assertThat(receipt.path("userId").asString()).isEqualTo(bob.id());
+            assertThat(receipt.path("upToSeq").asLong()).isEqualTo(2);
+            bobWs.send(Map.of("type", "delete", "conversationId", roomId, "messageId", roomMessageId));
+            assertThat(bobWs.next("error").path("code").asString()).as("not bob's message").isEqualTo("forbidden");
+            aliceWs.send(Map.of("type", "delete", "conversationId", roomId, "messageId", roomMessageId));
+            assertThat(aliceWs.next("ack").path("of").asString()).isEqualTo("delete");
+            assertThat(bobWs.next("message.deleted").path("messageId").asString()).isEqualTo(roomMessageId);
+
             // A repeat of the same clientMsgId is acknowledged with the first seq and delivered to nobody again.
             aliceWs.send(Map.of("type", "send", "conversationId", dmId, "clientMsgId", "dm-1", "text", "hi bob"));
             JsonNode repeat = aliceWs.next("ack");

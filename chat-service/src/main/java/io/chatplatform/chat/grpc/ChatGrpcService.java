@@ -15,6 +15,10 @@ import io.chatplatform.contracts.chat.MarkReadResponse;
 import io.chatplatform.contracts.chat.MemberRole;
 import io.chatplatform.contracts.chat.MembershipRequest;
 import io.chatplatform.contracts.chat.MembershipResponse;
+import io.chatplatform.contracts.chat.DeleteMessageRequest;
+import io.chatplatform.contracts.chat.DeleteMessageResponse;
+import io.chatplatform.contracts.chat.EditMessageRequest;
+import io.chatplatform.contracts.chat.EditMessageResponse;
 import io.chatplatform.contracts.chat.HideMessageRequest;
 import io.chatplatform.contracts.chat.HideMessageResponse;
 import io.chatplatform.contracts.common.ActorKind;
@@ -65,6 +69,26 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                         .setDuplicate(appended.duplicate())
                         .setModerationState(MessageEvents.moderationState(appended.message().moderationState()))
                         .build());
+        respond(answer, responses);
+    }
+
+    @Override
+    public void editMessage(EditMessageRequest request, StreamObserver<EditMessageResponse> responses) {
+        String editorId = request.getEditorUserId();
+        Mono<EditMessageResponse> answer = Mono.defer(() -> messages.edit(request.getConversation().getId(),
+                        request.getMessageId(), Problems.requireId("editor_user_id", editorId), request.getText()))
+                .map(edited -> EditMessageResponse.newBuilder()
+                        .setMessage(MessageEvents.toProto(edited, editorId))
+                        .build());
+        respond(answer, responses);
+    }
+
+    @Override
+    public void deleteMessage(DeleteMessageRequest request, StreamObserver<DeleteMessageResponse> responses) {
+        Mono<DeleteMessageResponse> answer = Mono.defer(() -> messages.delete(request.getConversation().getId(),
+                        request.getMessageId(), new MessageService.Actor(
+                                Problems.requireId("user_id", request.getUserId()), request.getModerator())))
+                .thenReturn(DeleteMessageResponse.getDefaultInstance());
         respond(answer, responses);
     }
 

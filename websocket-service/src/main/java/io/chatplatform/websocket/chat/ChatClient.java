@@ -1,8 +1,14 @@
 package io.chatplatform.websocket.chat;
 
 import io.chatplatform.contracts.chat.ChatServiceGrpc;
+import io.chatplatform.contracts.chat.DeleteMessageRequest;
+import io.chatplatform.contracts.chat.DeleteMessageResponse;
+import io.chatplatform.contracts.chat.EditMessageRequest;
+import io.chatplatform.contracts.chat.EditMessageResponse;
 import io.chatplatform.contracts.chat.HistoryRequest;
 import io.chatplatform.contracts.chat.HistoryResponse;
+import io.chatplatform.contracts.chat.MarkReadRequest;
+import io.chatplatform.contracts.chat.MarkReadResponse;
 import io.chatplatform.contracts.chat.MembershipRequest;
 import io.chatplatform.contracts.chat.MembershipResponse;
 import io.chatplatform.contracts.chat.SendMessageRequest;
@@ -38,6 +44,23 @@ public class ChatClient implements DisposableBean {
 
     public Mono<SendMessageResponse> send(SendMessageRequest request) {
         return call(request, (stub, observer) -> stub.sendMessage(request, observer));
+    }
+
+    public Mono<EditMessageResponse> edit(EditMessageRequest request) {
+        return call(request, (stub, observer) -> stub.editMessage(request, observer));
+    }
+
+    public Mono<DeleteMessageResponse> delete(DeleteMessageRequest request) {
+        return call(request, (stub, observer) -> stub.deleteMessage(request, observer));
+    }
+
+    public Mono<MarkReadResponse> markRead(String conversationId, String userId, long upToSeq) {
+        MarkReadRequest request = MarkReadRequest.newBuilder()
+                .setConversation(ConversationRef.newBuilder().setId(conversationId))
+                .setUserId(userId)
+                .setUpToSeq(upToSeq)
+                .build();
+        return call(request, (stub, observer) -> stub.markRead(request, observer));
     }
 
     public Mono<HistoryResponse> history(String conversationId, String viewerId, long afterSeq, int limit) {

@@ -1,5 +1,7 @@
 package io.chatplatform.websocket.connection;
 
+import io.chatplatform.contracts.chat.DeleteMessageRequest;
+import io.chatplatform.contracts.chat.EditMessageRequest;
 import io.chatplatform.contracts.chat.SendMessageRequest;
 import io.chatplatform.contracts.common.ConversationRef;
 import io.chatplatform.support.jwt.InvalidTokenException;
@@ -117,6 +119,9 @@ class ChatSocketHandler implements WebSocketHandler {
                 yield Mono.empty();
             }
             case "send" -> send(session, frame);
+            case "edit" -> edit(session, frame);
+            case "delete" -> delete(session, frame);
+            case "read" -> read(session, frame);
             case "resume" -> resume(session, frame);
             default -> {
                 session.reply(error("unknown-type", "Unknown frame type: " + abbreviate(type), null));
@@ -128,7 +133,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private Mono<Void> authenticate(ClientSession session, JsonNode frame) {
         return verify(frame)
                 .doOnNext(token -> {
-                    session.authenticatedAs(token.subject());
+                    session.authenticatedAs(token.subject(), token.hasRole("moderator") || token.hasRole("admin"));
                     connections.add(session);
                     session.reply(write(Map.of("type", "ready", "userId", token.subject(),
                             "connectionId", session.id())));
@@ -207,6 +212,70 @@ class ChatSocketHandler implements WebSocketHandler {
                 .then();
     }
 
+    private Mono<Void> edit(ClientSession session, JsonNode frame) {
+        String conversationId = text(frame, "conversationId");
+        String messageId = text(frame, "messageId");
+        String body = text(frame, "text");
+        if (conversationId == null || messageId == null || body == null) {
+            session.reply(error("invalid", "edit needs conversationId, messageId and text.", null));
+            return Mono.empty();
+        }
+        return chat.edit(EditMessageRequest.newBuilder()
+                        .setConversation(ConversationRef.newBuilder().setId(conversationId))
+                        .setMessageId(messageId)
+                        .setEditorUserId(session.userId())
+                        .setText(body)
+                        .build())
+                .doOnNext(edited -> session.reply(write(Map.of("type", "ack", "of", "edit",
+                        "conversationId", conversationId, "messageId", messageId,
+                        "seq", edited.getMessage().getSeq()))))
+                .onErrorResume(StatusRuntimeException.class, failure -> refused(session, failure, conversationId))
+                .then();
+    }
+
+    private Mono<Void> delete(ClientSession session, JsonNode frame) {
+        String conversationId = text(frame, "conversationId");
+        String messageId = text(frame, "messageId");
+        if (conversationId == null || messageId == null) {
+            session.reply(error("invalid", "delete needs conversationId and messageId.", null));
+            return Mono.empty();
+        }
+        return chat.delete(DeleteMessageRequest.newBuilder()
+                        .setConversation(ConversationRef.newBuilder().setId(conversationId))
+                        .setMessageId(messageId)
+                        .setUserId(session.userId())
+                        .setModerator(session.moderator())
+                        .build())
+                .then(Mono.fromRunnable(() -> session.reply(write(Map.of("type", "ack", "of", "delete",
+                        "conversationId", conversationId, "messageId", messageId)))))
+                .onErrorResume(StatusRuntimeException.class, failure -> refused(session, failure, conversationId))
+                .then();
+    }
+
+    /** Moves the read marker (chat-service emits the read receipt to the other members). */
+    private Mono<Void> read(ClientSession session, JsonNode frame) {
+        String conversationId = text(frame, "conversationId");
+        JsonNode seq = frame.path("seq");
+        if (conversationId == null || !seq.canConvertToLong() || seq.asLong() < 0) {
+            session.reply(error("invalid", "read needs conversationId and seq (0 or more).", null));
+            return Mono.empty();
+        }
+        return chat.markRead(conversationId, session.userId(), seq.asLong())
+                .doOnNext(marker -> session.reply(write(Map.of("type", "ack", "of", "read",
+                        "conversationId", conversationId, "lastReadSeq", marker.getLastReadSeq(),
+                        "unreadCount", marker.getUnreadCount()))))
+                .onErrorResume(StatusRuntimeException.class, failure -> refused(session, failure, conversationId))
+                .then();
+    }
+
+    private <T> Mono<T> refused(ClientSession session, StatusRuntimeException failure, String conversationId) {
+        Map<String, Object> error = new LinkedHashMap<>(errorBody(code(failure.getStatus()),
+                failure.getStatus().getDescription(), null));
+        error.put("conversationId", conversationId);
+        session.reply(write(error));
+        return Mono.empty();
+    }
+
     /**
      * {@code {"type":"resume","conversations":{"<id>": lastSeq, ...}}}: per conversation, the entries after
      * {@code lastSeq} in order, then {@code resume.done}; or {@code resume.limited} when more were missed than one
@@ -249,13 +318,7 @@ class ChatSocketHandler implements WebSocketHandler {
                     session.reply(write(Map.of("type", "resume.done", "conversationId", conversationId,
                             "latestSeq", page.getLatestSeq())));
                 })
-                .onErrorResume(StatusRuntimeException.class, failure -> {
-                    Map<String, Object> error = new LinkedHashMap<>(errorBody(code(failure.getStatus()),
-                            failure.getStatus().getDescription(), null));
-                    error.put("conversationId", conversationId);
-                    session.reply(write(error));
-                    return Mono.empty();
-                })
+                .onErrorResume(StatusRuntimeException.class, failure -> refused(session, failure, conversationId))
                 .doFinally(signal -> session.resumed(conversationId))
                 .then();
     }

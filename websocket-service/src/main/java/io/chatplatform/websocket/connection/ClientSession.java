@@ -27,6 +27,7 @@ final class ClientSession implements Recipient {
     private final Map<String, Long> sentSeq = new HashMap<>();
     private final Map<String, List<Pending>> resuming = new HashMap<>();
     private volatile String userId;
+    private volatile boolean moderator;
     private volatile java.time.Instant tokenValidUntil;
     private volatile boolean closing;
 
@@ -55,8 +56,14 @@ final class ClientSession implements Recipient {
         return userId != null;
     }
 
-    void authenticatedAs(String userId) {
+    void authenticatedAs(String userId, boolean moderator) {
+        this.moderator = moderator;
         this.userId = userId;
+    }
+
+    /** Whether the token carries the platform's moderator (or admin) role. */
+    boolean moderator() {
+        return moderator;
     }
 
     void tokenValidUntil(java.time.Instant expiresAt) {
