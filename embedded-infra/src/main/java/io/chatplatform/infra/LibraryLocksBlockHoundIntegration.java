@@ -11,7 +11,9 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * moment make one wait for the other, microseconds, once per type. That is not blocking I/O, so it is allowed here.
  * The MongoDB driver likewise guards each connection's read state with a short {@code ReentrantLock} on its Netty
  * threads, and the session's cluster clock with another ({@code withInterruptibleLock}) that concurrent replies
- * contend for. (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
+ * contend for. Spring Data Redis hands out its one shared Lettuce connection under a lock on every command; under
+ * concurrent commands one thread waits for another's lookup (the connection itself is opened at startup, by
+ * RedisEagerConnectionAutoConfiguration, never on an event loop). (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
  * later request hangs.)
  */
 public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration {
@@ -24,6 +26,8 @@ public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration 
                 .allowBlockingCallsInside("tools.jackson.databind.ser.SerializerCache", "addAndResolveTypedSerializer")
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "checkedWithLock")
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "withLock")
-                .allowBlockingCallsInside("com.mongodb.internal.Locks", "withInterruptibleLock");
+                .allowBlockingCallsInside("com.mongodb.internal.Locks", "withInterruptibleLock")
+                .allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+                        "doInLock");
     }
 }

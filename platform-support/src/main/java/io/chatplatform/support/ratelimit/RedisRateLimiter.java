@@ -126,6 +126,7 @@ public final class RedisRateLimiter {
         } else {
             unloggedFailures.incrementAndGet();
         }
+        log.debug("Rate limit check failure for bucket {}", bucket, error);
         return Mono.just(RateLimitDecision.uncounted());
     }
 
