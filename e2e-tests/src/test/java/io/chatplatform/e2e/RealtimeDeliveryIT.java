@@ -155,6 +155,22 @@ class RealtimeDeliveryIT {
         }
     }
 
+    @Test
+    void loggingOutClosesThatSessionsConnectionsAndOversizedFramesClose1009() throws Exception {
+        User carol = register("carol");
+        try (Client carolWs = Client.connect(platform.gatewayUrl(), origin())) {
+            carolWs.authenticate(carol.token());
+            api(carol).post().uri("/api/auth/logout").exchange().expectStatus().isNoContent();
+            assertThat(carolWs.closeStatus()).as("session revoked on auth.events").isEqualTo(1008);
+        }
+        User dave = register("dave");
+        try (Client daveWs = Client.connect("http://127.0.0.1:" + platform.ports().websocket(), origin())) {
+            daveWs.authenticate(dave.token());
+            daveWs.sendRaw("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
+            assertThat(daveWs.closeStatus()).isEqualTo(1009);
+        }
+    }
+
     private static String origin() {
         return platform.gatewayUrl().replaceAll("/$", "");
     }

@@ -71,7 +71,16 @@ class ChatSocketHandler implements WebSocketHandler {
                     }
                 });
         Mono<Void> inbound = socket.receive()
-                .map(WebSocketMessage::getPayloadAsText)
+                .doOnNext(message -> session.heard())
+                .concatMap(message -> switch (message.getType()) {
+                    case TEXT -> Mono.just(message.getPayloadAsText());
+                    case BINARY -> {
+                        session.reply(error("malformed", "Frames are JSON text; binary frames are not accepted.",
+                                null));
+                        yield Mono.<String>empty();
+                    }
+                    default -> Mono.<String>empty();
+                })
                 .concatMap(text -> onFrame(session, text)
                         .onErrorResume(error -> {
                             log.warn("Frame handling failed on connection {}: {}", session.id(), error.toString());
@@ -81,7 +90,20 @@ class ChatSocketHandler implements WebSocketHandler {
                 // The peer closed (or we did): nothing more will be sent either.
                 .doFinally(signal -> session.complete())
                 .then();
-        Mono<Void> outbound = socket.send(session.outbound().map(socket::textMessage));
+        // Server pings; a peer silent for two intervals is gone (a half-open TCP connection never says so).
+        long silenceLimit = properties.pingInterval().multipliedBy(2).toNanos();
+        Flux<WebSocketMessage> pings = Flux.interval(properties.pingInterval())
+                .filter(tick -> {
+                    if (session.silentForNanos() > silenceLimit) {
+                        session.close(new CloseStatus(1001, "no heartbeat"));
+                        return false;
+                    }
+                    return true;
+                })
+                .map(tick -> socket.pingMessage(buffers -> buffers.wrap(new byte[0])))
+                .onBackpressureDrop()
+                .takeUntilOther(session.done());
+        Mono<Void> outbound = socket.send(Flux.merge(session.outbound().map(socket::textMessage), pings));
         return Mono.zip(inbound, outbound)
                 .then()
                 .doFinally(signal -> {
@@ -133,7 +155,8 @@ class ChatSocketHandler implements WebSocketHandler {
     private Mono<Void> authenticate(ClientSession session, JsonNode frame) {
         return verify(frame)
                 .doOnNext(token -> {
-                    session.authenticatedAs(token.subject(), token.hasRole("moderator") || token.hasRole("admin"));
+                    session.authenticatedAs(token.subject(), token.sessionId(),
+                            token.hasRole("moderator") || token.hasRole("admin"));
                     connections.add(session);
                     session.reply(write(Map.of("type", "ready", "userId", token.subject(),
                             "connectionId", session.id())));

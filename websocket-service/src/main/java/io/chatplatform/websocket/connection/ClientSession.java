@@ -24,10 +24,13 @@ final class ClientSession implements Recipient {
 
     private final WebSocketSession socket;
     private final Sinks.Many<String> outbound;
+    private final Sinks.Empty<Void> done = Sinks.empty();
+    private volatile long lastHeardNanos = System.nanoTime();
     private final Map<String, Long> sentSeq = new HashMap<>();
     private final Map<String, List<Pending>> resuming = new HashMap<>();
     private volatile String userId;
     private volatile boolean moderator;
+    private volatile String sessionId;
     private volatile java.time.Instant tokenValidUntil;
     private volatile boolean closing;
 
@@ -56,9 +59,20 @@ final class ClientSession implements Recipient {
         return userId != null;
     }
 
-    void authenticatedAs(String userId, boolean moderator) {
+    void authenticatedAs(String userId, String sessionId, boolean moderator) {
         this.moderator = moderator;
+        this.sessionId = sessionId;
         this.userId = userId;
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        close(new CloseStatus(code, reason));
     }
 
     /** Whether the token carries the platform's moderator (or admin) role. */
@@ -139,6 +153,21 @@ final class ClientSession implements Recipient {
     synchronized void complete() {
         closing = true;
         outbound.tryEmitComplete();
+        done.tryEmitEmpty();
+    }
+
+    /** Completes when the connection is done. */
+    reactor.core.publisher.Mono<Void> done() {
+        return done.asMono();
+    }
+
+    /** The peer sent something (a frame, a pong): it is alive. */
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    long silentForNanos() {
+        return System.nanoTime() - lastHeardNanos;
     }
 
     void close(CloseStatus status) {

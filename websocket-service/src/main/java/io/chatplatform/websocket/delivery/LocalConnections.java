@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.redis.RedisPubSub;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,6 +60,30 @@ public class LocalConnections {
             entry.subscription.dispose();
             return null;
         });
+    }
+
+    /**
+     * Closes a user's connections here: all of them ({@code sessionId} null), or those authenticated within one
+     * auth-service session. Used when an account is blocked or a session is revoked.
+     */
+    public int close(String userId, String sessionId, int code, String reason) {
+        UserConnections entry = users.get(userId);
+        if (entry == null) {
+            return 0;
+        }
+        int closed = 0;
+        for (Recipient connection : List.copyOf(entry.connections)) {
+            if (sessionId == null || sessionId.equals(connection.sessionId())) {
+                connection.close(code, reason);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Every connection here, e.g. to close them all when the instance stops. */
+    public List<Recipient> all() {
+        return users.values().stream().flatMap(entry -> entry.connections.stream()).toList();
     }
 
     /** Users with at least one connection here. */
