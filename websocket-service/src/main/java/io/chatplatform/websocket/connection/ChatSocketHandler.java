@@ -10,7 +10,9 @@ import io.chatplatform.support.jwt.VerifiedToken;
 import io.chatplatform.websocket.WebSocketProperties;
 import io.chatplatform.websocket.chat.ChatClient;
 import io.chatplatform.websocket.delivery.Frames;
+import io.chatplatform.websocket.delivery.Ephemeral;
 import io.chatplatform.websocket.delivery.LocalConnections;
+import io.chatplatform.websocket.delivery.RoomMembers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -43,16 +45,22 @@ class ChatSocketHandler implements WebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final int MAX_CLIENT_MSG_ID = 100;
     private static final int MAX_RESUME_CONVERSATIONS = 500;
+    private static final long TYPING_MS = 5_000;
+    private static final long TYPING_EVERY_MS = 2_000;
 
     private final JwksTokenVerifier verifier;
     private final ChatClient chat;
     private final LocalConnections connections;
+    private final RoomMembers members;
+    private final Ephemeral ephemeral;
     private final WebSocketProperties properties;
     private final JsonMapper json;
     private final Clock clock;
 
-    ChatSocketHandler(JwksTokenVerifier verifier, ChatClient chat, LocalConnections connections,
-                      WebSocketProperties properties, JsonMapper json, Optional<Clock> clock) {
+    ChatSocketHandler(JwksTokenVerifier verifier, ChatClient chat, LocalConnections connections, RoomMembers members,
+                      Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock) {
+        this.members = members;
+        this.ephemeral = ephemeral;
         this.verifier = verifier;
         this.chat = chat;
         this.connections = connections;
@@ -144,6 +152,8 @@ class ChatSocketHandler implements WebSocketHandler {
             case "edit" -> edit(session, frame);
             case "delete" -> delete(session, frame);
             case "read" -> read(session, frame);
+            case "typing" -> typing(session, frame);
+            case "delivered" -> delivered(session, frame);
             case "resume" -> resume(session, frame);
             default -> {
                 session.reply(error("unknown-type", "Unknown frame type: " + abbreviate(type), null));
@@ -275,6 +285,51 @@ class ChatSocketHandler implements WebSocketHandler {
                 .then();
     }
 
+    /**
+     * Typing in a conversation the user is a member of: shown to the other members for {@value #TYPING_MS} ms. At most
+     * one per conversation per {@value #TYPING_EVERY_MS} ms per connection is passed on; extra ones are dropped
+     * silently (clients send on every keystroke).
+     */
+    private Mono<Void> typing(ClientSession session, JsonNode frame) {
+        String conversationId = text(frame, "conversationId");
+        if (conversationId == null) {
+            session.reply(error("invalid", "typing needs conversationId.", null));
+            return Mono.empty();
+        }
+        if (!session.mayTyping(conversationId, TYPING_EVERY_MS)) {
+            return Mono.empty();
+        }
+        return member(session, conversationId)
+                .flatMap(member -> ephemeral.typing(conversationId, session.userId(), TYPING_MS))
+                .onErrorResume(StatusRuntimeException.class, failure -> refused(session, failure, conversationId));
+    }
+
+    /** The client has received a conversation's messages up to {@code seq}; the other members get a receipt. */
+    private Mono<Void> delivered(ClientSession session, JsonNode frame) {
+        String conversationId = text(frame, "conversationId");
+        JsonNode seq = frame.path("seq");
+        if (conversationId == null || !seq.canConvertToLong() || seq.asLong() < 0) {
+            session.reply(error("invalid", "delivered needs conversationId and seq (0 or more).", null));
+            return Mono.empty();
+        }
+        return member(session, conversationId)
+                .flatMap(member -> ephemeral.delivered(conversationId, session.userId(), seq.asLong()))
+                .onErrorResume(StatusRuntimeException.class, failure -> refused(session, failure, conversationId));
+    }
+
+    /** Completes with a value if the user is a member (asked of chat-service, cached); else an error frame. */
+    private Mono<Boolean> member(ClientSession session, String conversationId) {
+        return members.membersAmong(conversationId, java.util.Set.of(session.userId()))
+                .filter(found -> found.contains(session.userId()))
+                .map(found -> true)
+                .switchIfEmpty(Mono.fromRunnable(() -> {
+                    Map<String, Object> error = new LinkedHashMap<>(errorBody("forbidden",
+                            "You are not a member of this conversation.", null));
+                    error.put("conversationId", conversationId);
+                    session.reply(write(error));
+                }));
+    }
+
     /** Moves the read marker (chat-service emits the read receipt to the other members). */
     private Mono<Void> read(ClientSession session, JsonNode frame) {
         String conversationId = text(frame, "conversationId");
@@ -326,7 +381,7 @@ class ChatSocketHandler implements WebSocketHandler {
 
     private Mono<Void> replay(ClientSession session, String conversationId, long lastSeq) {
         int limit = properties.resumeLimit();
-        session.resumeStarted(conversationId, lastSeq);
+        session.resumeStarted(conversationId);
         return chat.history(conversationId, session.userId(), lastSeq, limit)
                 .doOnNext(page -> {
                     if (page.getHasMore()) {

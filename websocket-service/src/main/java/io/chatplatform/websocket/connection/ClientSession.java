@@ -19,6 +19,8 @@ import reactor.util.concurrent.Queues;
  */
 final class ClientSession implements Recipient {
 
+    private static final int REMEMBERED_SEQS = 4096;
+
     /** Closed when the outbound queue is full: the reader is too slow, it should reconnect and resume. */
     static final CloseStatus TOO_SLOW = new CloseStatus(1013, "Too slow: reconnect and resume");
 
@@ -26,7 +28,9 @@ final class ClientSession implements Recipient {
     private final Sinks.Many<String> outbound;
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile long lastHeardNanos = System.nanoTime();
-    private final Map<String, Long> sentSeq = new HashMap<>();
+    /** Per conversation, the log seqs this connection was sent (the newest {@value #REMEMBERED_SEQS}). */
+    private final Map<String, java.util.NavigableSet<Long>> sentSeqs = new HashMap<>();
+    private final Map<String, Long> lastTyping = new HashMap<>();
     private final Map<String, List<Pending>> resuming = new HashMap<>();
     private volatile String userId;
     private volatile boolean moderator;
@@ -109,10 +113,8 @@ final class ClientSession implements Recipient {
     }
 
     /** Live frames of {@code conversationId} wait from now until {@link #resumed}. */
-    synchronized void resumeStarted(String conversationId, long fromSeq) {
+    synchronized void resumeStarted(String conversationId) {
         resuming.putIfAbsent(conversationId, new ArrayList<>());
-        // The client says what it has; the replay starts right after it, even below what was sent live.
-        sentSeq.put(conversationId, fromSeq);
     }
 
     /** A replayed entry, in order. */
@@ -128,13 +130,19 @@ final class ClientSession implements Recipient {
         }
     }
 
+    /**
+     * Sends a frame unless this connection already got that log entry: a live event that arrived just before the
+     * resume covering it, or the other way round. Each entry goes out once, whichever path brings it first.
+     */
     private void sendInOrder(Frames.Frame frame, String json) {
         if (frame.logSeq() > 0) {
-            long sent = sentSeq.getOrDefault(frame.conversationId(), 0L);
-            if (frame.logSeq() <= sent) {
+            var sent = sentSeqs.computeIfAbsent(frame.conversationId(), id -> new java.util.TreeSet<>());
+            if (!sent.add(frame.logSeq())) {
                 return;
             }
-            sentSeq.put(frame.conversationId(), frame.logSeq());
+            if (sent.size() > REMEMBERED_SEQS) {
+                sent.pollFirst();
+            }
         }
         emit(json);
     }
@@ -159,6 +167,17 @@ final class ClientSession implements Recipient {
     /** Completes when the connection is done. */
     reactor.core.publisher.Mono<Void> done() {
         return done.asMono();
+    }
+
+    /** Whether a typing signal for the conversation may go out now (at most one per {@code everyMs}). */
+    synchronized boolean mayTyping(String conversationId, long everyMs) {
+        long now = System.nanoTime();
+        Long last = lastTyping.get(conversationId);
+        if (last != null && now - last < everyMs * 1_000_000) {
+            return false;
+        }
+        lastTyping.put(conversationId, now);
+        return true;
     }
 
     /** The peer sent something (a frame, a pong): it is alive. */
