@@ -89,7 +89,7 @@ class ContractsTest {
     void chatServiceHasItsMethods() {
         assertThat(methodNames(ChatServiceGrpc.getServiceDescriptor()))
                 .containsExactlyInAnyOrder("SendMessage", "EditMessage", "DeleteMessage", "History", "MarkRead",
-                        "HideMessage", "Membership");
+                        "HideMessage", "Membership", "Contacts");
     }
 
     @Test

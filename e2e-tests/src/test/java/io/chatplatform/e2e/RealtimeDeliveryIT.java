@@ -105,6 +105,18 @@ class RealtimeDeliveryIT {
             assertThat(aliceWs.next("ack").path("of").asString()).isEqualTo("delete");
             assertThat(bobWs.next("message.deleted").path("messageId").asString()).isEqualTo(roomMessageId);
 
+            // Presence: alice, who shares conversations with bob, sees him come online; a stranger is not reported.
+            JsonNode bobOnline = aliceWs.next("presence");
+            assertThat(bobOnline.path("userId").asString()).isEqualTo(bob.id());
+            assertThat(bobOnline.path("online").asBoolean()).isTrue();
+            User stranger = register("stranger");
+            List<?> presence = (List<?>) api(alice).get()
+                    .uri("/api/presence?users={a},{b}", bob.id(), stranger.id())
+                    .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                    .get("users");
+            assertThat(presence).isEqualTo(List.of(Map.of("userId", bob.id(), "online", true)));
+            gateway().get().uri("/api/presence?users={a}", bob.id()).exchange().expectStatus().isUnauthorized();
+
             // Typing and delivered receipts are ephemeral: the other member sees them, the sender does not.
             aliceWs.send(Map.of("type", "typing", "conversationId", roomId));
             JsonNode typing = bobWs.next("typing");

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param chatTarget       chat-service's gRPC address, {@code host:port}
  * @param grpcTimeout      deadline of one call to chat-service
  * @param membershipTtl    how long a room's membership, as learned from chat-service, is trusted without an event
+ * @param presenceTtl      how long an instance's claim that a user is online lasts without renewal (renewed every
+ *                         third of it): how long a crashed instance's users still look online
  * @param pingInterval     how often the server pings each connection; one that sent nothing (no pong, no frame)
  *                         for two intervals is closed with 1001
  */
@@ -37,5 +39,6 @@ public record WebSocketProperties(
         @DefaultValue("127.0.0.1:9092") @NotBlank String chatTarget,
         @DefaultValue("5s") @NotNull Duration grpcTimeout,
         @DefaultValue("5m") @NotNull Duration membershipTtl,
-        @DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration pingInterval) {
+        @DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration pingInterval,
+        @DefaultValue("60s") @NotNull @DurationMin(seconds = 3) Duration presenceTtl) {
 }

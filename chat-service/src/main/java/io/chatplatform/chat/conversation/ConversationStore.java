@@ -230,6 +230,19 @@ public class ConversationStore {
                 .then();
     }
 
+    /** Which of {@code others} share at least one conversation with {@code userId}. */
+    public Mono<java.util.Set<String>> contacts(String userId, Collection<String> others) {
+        return membershipsOf(userId)
+                .map(Member::conversationId)
+                .collectList()
+                .flatMap(mine -> mine.isEmpty() || others.isEmpty()
+                        ? Mono.just(java.util.Set.<String>of())
+                        : mongo.find(query(where("conversationId").in(mine).and("userId").in(others)
+                                        .and("removed").ne(true)), Member.class)
+                                .map(Member::userId)
+                                .collect(java.util.stream.Collectors.toSet()));
+    }
+
     /** Rooms with a retention period (DMs keep their history). */
     public Flux<Conversation> withRetention() {
         return indexesReady.thenMany(mongo.find(query(where("retentionDays").gt(0).and("deleted").ne(true)),

@@ -15,6 +15,8 @@ import io.chatplatform.contracts.chat.MarkReadResponse;
 import io.chatplatform.contracts.chat.MemberRole;
 import io.chatplatform.contracts.chat.MembershipRequest;
 import io.chatplatform.contracts.chat.MembershipResponse;
+import io.chatplatform.contracts.chat.ContactsRequest;
+import io.chatplatform.contracts.chat.ContactsResponse;
 import io.chatplatform.contracts.chat.DeleteMessageRequest;
 import io.chatplatform.contracts.chat.DeleteMessageResponse;
 import io.chatplatform.contracts.chat.EditMessageRequest;
@@ -41,6 +43,7 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
 
     private static final Logger log = LoggerFactory.getLogger(ChatGrpcService.class);
     private static final int MAX_MEMBERS_PAGE = 500;
+    private static final int MAX_CONTACTS = 1000;
     private static final int DEFAULT_MEMBERS_PAGE = 100;
 
     private final MessageService messages;
@@ -148,6 +151,20 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
                 .flatMap(conversation -> request.getUserIdsCount() > 0
                         ? some(conversationId, request.getUserIdsList())
                         : page(conversationId, request));
+        respond(answer, responses);
+    }
+
+    /** Who may see {@code user_id}'s presence among {@code other_user_ids}: those who share a conversation. */
+    @Override
+    public void contacts(ContactsRequest request, StreamObserver<ContactsResponse> responses) {
+        Mono<ContactsResponse> answer = Mono.defer(() -> {
+            if (request.getOtherUserIdsCount() > MAX_CONTACTS) {
+                return Mono.error(Problems.invalid("other_user_ids", "at most " + MAX_CONTACTS));
+            }
+            return conversations.contacts(Problems.requireId("user_id", request.getUserId()),
+                            request.getOtherUserIdsList())
+                    .map(contacts -> ContactsResponse.newBuilder().addAllContactUserIds(contacts).build());
+        });
         respond(answer, responses);
     }
 

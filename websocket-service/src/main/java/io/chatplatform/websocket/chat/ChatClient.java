@@ -1,6 +1,8 @@
 package io.chatplatform.websocket.chat;
 
 import io.chatplatform.contracts.chat.ChatServiceGrpc;
+import io.chatplatform.contracts.chat.ContactsRequest;
+import io.chatplatform.contracts.chat.ContactsResponse;
 import io.chatplatform.contracts.chat.DeleteMessageRequest;
 import io.chatplatform.contracts.chat.DeleteMessageResponse;
 import io.chatplatform.contracts.chat.EditMessageRequest;
@@ -71,6 +73,15 @@ public class ChatClient implements DisposableBean {
                 .setLimit(limit)
                 .build();
         return call(request, (stub, observer) -> stub.history(request, observer));
+    }
+
+    /** Which of {@code others} share a conversation with {@code userId}. */
+    public Mono<ContactsResponse> contacts(String userId, Collection<String> others) {
+        ContactsRequest request = ContactsRequest.newBuilder()
+                .setUserId(userId)
+                .addAllOtherUserIds(others)
+                .build();
+        return call(request, (stub, observer) -> stub.contacts(request, observer));
     }
 
     /** Which of {@code userIds} are members of the conversation. */

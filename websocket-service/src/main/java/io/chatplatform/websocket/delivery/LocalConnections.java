@@ -28,6 +28,22 @@ public class LocalConnections {
     private final RedisPubSub redis;
     private final JsonMapper json;
     private final Map<String, UserConnections> users = new ConcurrentHashMap<>();
+    private final reactor.core.publisher.Sinks.Many<Arrival> arrivals =
+            reactor.core.publisher.Sinks.many().multicast().directBestEffort();
+
+    /**
+     * A user's first connection here opened ({@code online}), or their last one here closed.
+     *
+     * @param userId the user
+     * @param online true for the first connection, false for the last one gone
+     */
+    public record Arrival(String userId, boolean online) {
+    }
+
+    /** First and last connections of users on this instance, for presence. */
+    public reactor.core.publisher.Flux<Arrival> arrivals() {
+        return arrivals.asFlux();
+    }
 
     LocalConnections(RedisPubSub redis, JsonMapper json) {
         this.redis = redis;
@@ -46,9 +62,16 @@ public class LocalConnections {
             entry.connections.add(connection);
             if (entry.subscription == null) {
                 entry.subscription = subscribe(userId);
+                emit(new Arrival(userId, true));
             }
             return entry;
         });
+    }
+
+    private void emit(Arrival arrival) {
+        synchronized (arrivals) {
+            arrivals.tryEmitNext(arrival);
+        }
     }
 
     public void remove(Recipient connection) {
@@ -58,6 +81,7 @@ public class LocalConnections {
                 return entry;
             }
             entry.subscription.dispose();
+            emit(new Arrival(userId, false));
             return null;
         });
     }

@@ -1,0 +1,177 @@
+package io.chatplatform.websocket.presence;
+
+import io.chatplatform.support.redis.RedisPubSub;
+import io.chatplatform.websocket.WebSocketProperties;
+import io.chatplatform.websocket.chat.ChatClient;
+import io.chatplatform.websocket.delivery.Frames;
+import io.chatplatform.websocket.delivery.LocalConnections;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Online and offline, across instances and devices. A user is online while any instance holds a connection of
+ * theirs: each instance keeps one field in the Redis hash {@code presence:{userId}} (its id → until when), renewed
+ * every {@code chat.websocket.presence-ttl} / 3 and removed with the user's last connection there; a crashed instance's
+ * fields expire. Changes go out on one Redis channel, and each instance shows them to its connected users who share a
+ * conversation with that user (asked of chat-service), and to no one else.
+ */
+@Component
+public class Presence implements SmartLifecycle {
+
+    static final String CHANNEL = "presence";
+    private static final Logger log = LoggerFactory.getLogger(Presence.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final RedisPubSub pubSub;
+    private final LocalConnections connections;
+    private final ChatClient chat;
+    private final JsonMapper json;
+    private final Duration ttl;
+    private final Clock clock;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Disposable.Composite work = Disposables.composite();
+
+    Presence(ReactiveStringRedisTemplate redis, RedisPubSub pubSub, LocalConnections connections, ChatClient chat,
+             JsonMapper json, WebSocketProperties properties, Optional<Clock> clock) {
+        this.redis = redis;
+        this.pubSub = pubSub;
+        this.connections = connections;
+        this.chat = chat;
+        this.json = json;
+        this.ttl = properties.presenceTtl();
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    /** Which of {@code userIds} are online now. */
+    public Mono<Set<String>> online(Collection<String> userIds) {
+        long now = clock.millis();
+        return Flux.fromIterable(userIds)
+                .flatMap(userId -> redis.<String, String>opsForHash().values(key(userId))
+                        .any(until -> Long.parseLong(until) > now)
+                        .filter(Boolean::booleanValue)
+                        .map(online -> userId), 16)
+                .collect(HashSet::new, Set::add);
+    }
+
+    /** The users among {@code others} who share a conversation with {@code userId}: those who may see each other. */
+    public Mono<Set<String>> contacts(String userId, Collection<String> others) {
+        if (others.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return chat.contacts(userId, others)
+                .map(response -> Set.copyOf(response.getContactUserIdsList()));
+    }
+
+    @Override
+    public void start() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        work.add(connections.arrivals()
+                .concatMap(arrival -> (arrival.online() ? arrived(arrival.userId()) : left(arrival.userId()))
+                        .onErrorResume(error -> {
+                            log.warn("Presence update failed: {}", error.toString());
+                            return Mono.empty();
+                        }))
+                .subscribe());
+        work.add(Flux.interval(ttl.dividedBy(3))
+                .onBackpressureDrop()
+                .concatMap(tick -> Flux.fromIterable(List.copyOf(connections.users()))
+                        .flatMap(this::renew, 16)
+                        .onErrorResume(error -> Mono.empty())
+                        .then())
+                .subscribe());
+        work.add(pubSub.subscribe(CHANNEL)
+                .concatMap(message -> show(json.readTree(message.payload()))
+                        .onErrorResume(error -> {
+                            log.debug("Dropped a presence change: {}", error.toString());
+                            return Mono.empty();
+                        }))
+                .subscribe());
+    }
+
+    private Mono<Void> arrived(String userId) {
+        return online(List.of(userId))
+                .flatMap(before -> renew(userId)
+                        .then(before.isEmpty() ? announce(userId, true) : Mono.empty()));
+    }
+
+    private Mono<Void> left(String userId) {
+        return redis.opsForHash().remove(key(userId), instanceId)
+                .then(online(List.of(userId)))
+                .flatMap(still -> still.isEmpty() ? announce(userId, false) : Mono.empty());
+    }
+
+    private Mono<Void> renew(String userId) {
+        String until = Long.toString(clock.millis() + ttl.toMillis());
+        return redis.opsForHash().put(key(userId), instanceId, until)
+                .then(redis.expire(key(userId), ttl))
+                .then();
+    }
+
+    private Mono<Void> announce(String userId, boolean online) {
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("type", "presence");
+        change.put("userId", userId);
+        change.put("online", online);
+        change.put("at", Instant.now(clock).toString());
+        return pubSub.publish(CHANNEL, json.writeValueAsBytes(change)).then();
+    }
+
+    /** Shows a change to the local users who share a conversation with its user (never to the user themselves). */
+    private Mono<Void> show(JsonNode change) {
+        String userId = change.path("userId").asString();
+        List<String> local = new ArrayList<>(connections.users());
+        local.remove(userId);
+        if (local.isEmpty()) {
+            return Mono.empty();
+        }
+        Frames.Frame frame = new Frames.Frame(null, 0, null, json.convertValue(change, Map.class));
+        return contacts(userId, local)
+                .doOnNext(viewers -> connections.deliver(frame, viewers))
+                .then();
+    }
+
+    private static String key(String userId) {
+        return "presence:" + userId;
+    }
+
+    @Override
+    public void stop() {
+        if (running.compareAndSet(true, false)) {
+            work.dispose();
+            // Best effort: otherwise the fields expire within the TTL.
+            Flux.fromIterable(List.copyOf(connections.users()))
+                    .flatMap(userId -> redis.opsForHash().remove(key(userId), instanceId))
+                    .subscribe();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+}
