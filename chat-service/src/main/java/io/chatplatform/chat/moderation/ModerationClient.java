@@ -5,9 +5,9 @@ import io.chatplatform.chat.message.StoredMessage;
 import io.chatplatform.contracts.moderation.CheckRequest;
 import io.chatplatform.contracts.moderation.CheckResponse;
 import io.chatplatform.contracts.moderation.ModerationServiceGrpc;
+import io.chatplatform.support.grpc.UnaryCalls;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -40,24 +40,9 @@ class ModerationClient implements DisposableBean {
                 .setText(message.text())
                 .setSentAt(MessageEvents.timestamp(message.createdAt()))
                 .build();
-        return Mono.create(sink -> stub
+        return UnaryCalls.mono(observer -> stub
                 .withDeadlineAfter(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .check(request, new StreamObserver<>() {
-                    @Override
-                    public void onNext(CheckResponse response) {
-                        sink.success(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        sink.error(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        sink.success();
-                    }
-                }));
+                .check(request, observer));
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.chatplatform.contracts.chat.MembershipResponse;
 import io.chatplatform.contracts.chat.SendMessageRequest;
 import io.chatplatform.contracts.chat.SendMessageResponse;
 import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.support.grpc.UnaryCalls;
 import io.chatplatform.websocket.WebSocketProperties;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -94,24 +95,8 @@ public class ChatClient implements DisposableBean {
     }
 
     private <Q, R> Mono<R> call(Q request, BiConsumer<ChatServiceGrpc.ChatServiceStub, StreamObserver<R>> invoke) {
-        return Mono.create(sink -> invoke.accept(
-                stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                new StreamObserver<R>() {
-                    @Override
-                    public void onNext(R response) {
-                        sink.success(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        sink.error(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        sink.success();
-                    }
-                }));
+        return UnaryCalls.mono(observer -> invoke.accept(
+                stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS), observer));
     }
 
     @Override
