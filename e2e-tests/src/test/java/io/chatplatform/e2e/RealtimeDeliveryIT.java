@@ -2,7 +2,13 @@ package io.chatplatform.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.contracts.events.UserBlocked;
 import io.chatplatform.standalone.StandalonePlatform;
+import io.chatplatform.support.kafka.KafkaPublisher;
+import io.chatplatform.support.kafka.OutboundRecord;
+import io.chatplatform.websocket.WebSocketServiceApplication;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
@@ -197,6 +205,92 @@ class RealtimeDeliveryIT {
         }
     }
 
+    @Test
+    void usersOnTwoInstancesTalkAndABlockClosesEveryConnectionEverywhere() throws Exception {
+        try (ConfigurableApplicationContext second = secondWebSocketInstance()) {
+            String secondUrl = "http://127.0.0.1:" + ((ReactiveWebServerApplicationContext) second).getWebServer()
+                    .getPort();
+            User erin = register("erin");
+            User frank = register("frank");
+            String dmId = (String) api(erin).post().uri("/api/dm/{id}", frank.id()).exchange()
+                    .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+            String roomId = (String) api(erin).post().uri("/api/rooms").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("name", "Two instances " + UUID.randomUUID(), "visibility", "public"))
+                    .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                    .get("id");
+            api(frank).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+
+            try (Client erinWs = Client.connect("http://127.0.0.1:" + platform.ports().websocket(), origin());
+                 Client frankWs = Client.connect(secondUrl, origin());
+                 Client frankFirst = Client.connect("http://127.0.0.1:" + platform.ports().websocket(), origin())) {
+                erinWs.authenticate(erin.token());
+                frankWs.authenticate(frank.token());
+                frankFirst.authenticate(frank.token());
+
+                // The new instance reads room events from the newest offset once Kafka assigns it partitions:
+                // probe until one arrives there, as a client would resume to cover its first moments.
+                java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+                org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> {
+                    erinWs.send(Map.of("type", "send", "conversationId", roomId,
+                            "clientMsgId", "probe-" + probes.incrementAndGet(), "text", "probe"));
+                    return frankWs.poll("message", Duration.ofSeconds(2)) != null;
+                });
+
+                erinWs.send(Map.of("type", "send", "conversationId", dmId, "clientMsgId", "x-dm", "text", "across"));
+                erinWs.send(Map.of("type", "send", "conversationId", roomId, "clientMsgId", "x-room", "text",
+                        "across the room"));
+                for (Client frankDevice : List.of(frankWs, frankFirst)) {
+                    assertThat(frankDevice.textsUntil(java.util.Set.of("across", "across the room")))
+                            .as("each of frank's devices, on either instance, gets each message once")
+                            .containsExactlyInAnyOrder("across", "across the room");
+                }
+
+                // moderation-service announces blocks on moderation.events; every instance closes frank's sockets.
+                EventEnvelope blocked = EventEnvelope.newBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setType("user.blocked")
+                        .setProducer("moderation-service")
+                        .setPartitionKey(frank.id())
+                        .setUserBlocked(UserBlocked.newBuilder().setUserId(frank.id()).setReason("spam"))
+                        .build();
+                platform.context("chat-service").getBean(KafkaPublisher.class)
+                        .send(OutboundRecord.of(Topics.MODERATION_EVENTS, frank.id(), blocked.toByteArray()))
+                        .block(TIMEOUT);
+                assertThat(frankWs.closeStatus()).isEqualTo(1008);
+                assertThat(frankFirst.closeStatus()).isEqualTo(1008);
+                erinWs.send(Map.of("type", "ping"));
+                assertThat(erinWs.next("pong")).as("erin stays connected").isNotNull();
+            }
+        }
+    }
+
+    /** Another websocket-service on the platform's infrastructure and services, as a second replica would run. */
+    private static ConfigurableApplicationContext secondWebSocketInstance() {
+        Map<String, String> properties = new java.util.LinkedHashMap<>(platform.infrastructure().springProperties());
+        properties.put("server.port", "0");
+        properties.put("server.address", "127.0.0.1");
+        // One classpath holds every service here: name the database the others' auto-configuration asks for.
+        properties.put("spring.mongodb.database", "websocket");
+        properties.put("chat.jwt.jwks-uri", "http://127.0.0.1:" + platform.ports().auth() + "/.well-known/jwks.json");
+        properties.put("chat.websocket.chat-target", "127.0.0.1:" + platform.ports().chatGrpc());
+        properties.put("chat.websocket.allowed-origins", origin());
+        properties.put("spring.cloud.gateway.server.webflux.enabled", "false");
+        properties.put("spring.cloud.gateway.server.webflux.redis.enabled", "false");
+        properties.put("spring.main.log-startup-info", "false");
+        return WebSocketServiceApplication.application()
+                .registerShutdownHook(false)
+                // Its own Netty resources: closing it must not stop the global ones the platform's servers run on.
+                .initializers(context -> ((org.springframework.context.support.GenericApplicationContext) context)
+                        .registerBean(org.springframework.http.client.ReactorResourceFactory.class, () -> {
+                            var resources = new org.springframework.http.client.ReactorResourceFactory();
+                            resources.setUseGlobalResources(false);
+                            return resources;
+                        }))
+                .run(properties.entrySet().stream()
+                        .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                        .toArray(String[]::new));
+    }
+
     private static String origin() {
         return platform.gatewayUrl().replaceAll("/$", "");
     }
@@ -318,6 +412,36 @@ class RealtimeDeliveryIT {
                     others.add(frame);
                 }
             }
+        }
+
+        /** The next frame of {@code type} within {@code wait}, or null. */
+        JsonNode poll(String type, Duration wait) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                JsonNode frame = left <= 0 ? null : received.poll(left, TimeUnit.NANOSECONDS);
+                if (frame == null || frame.path("type").asString().equals(type)) {
+                    return frame;
+                }
+                synchronized (others) {
+                    others.add(frame);
+                }
+            }
+        }
+
+        /**
+         * Texts of the {@code message} frames that arrive until all of {@code expected} were seen, leaving out the
+         * readiness probes; a duplicate shows up as a repeated text.
+         */
+        List<String> textsUntil(java.util.Set<String> expected) throws InterruptedException {
+            List<String> texts = new java.util.ArrayList<>();
+            while (!texts.containsAll(expected)) {
+                String text = next("message").path("message").path("text").asString();
+                if (!text.equals("probe")) {
+                    texts.add(text);
+                }
+            }
+            return texts;
         }
 
         /** Frames received but not taken by {@link #next}. */
