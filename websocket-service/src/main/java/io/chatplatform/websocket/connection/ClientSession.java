@@ -152,7 +152,8 @@ final class ClientSession implements Recipient {
             return;
         }
         Sinks.EmitResult result = outbound.tryEmitNext(json);
-        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+        // A full queue reports OVERFLOW, or ZERO_SUBSCRIBER if the socket is not reading from it (yet, or any more).
+        if (result == Sinks.EmitResult.FAIL_OVERFLOW || result == Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER) {
             close(TOO_SLOW);
         }
     }
