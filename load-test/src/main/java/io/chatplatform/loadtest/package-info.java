@@ -1,8 +1,8 @@
 /**
- * The load generator and benchmark runner: WebSocket clients spread over several 127.0.0.x source addresses,
- * HdrHistogram latencies from send to each receipt, and the raw baselines (bare Reactor Netty broadcast, bare Redis
- * publish) measured in the same run. Results and the commands that produced them go to docs/benchmarks.md.
- *
- * <p>The module holds its dependencies only so far; the scenarios arrive with the performance work.
+ * The load generator and benchmark runner. Start at {@link io.chatplatform.loadtest.LoadTest}, the command line; each
+ * scenario is a subcommand in its own package ({@code chatsend}: sustained persisted sends into chat-service).
+ * {@code measure} holds the open-model rate schedule and the report formatting, {@code undertest} what starts or
+ * authenticates against the system under test. Results and the commands that produced them go to
+ * docs/benchmarks.md.
  */
 package io.chatplatform.loadtest;

@@ -1,0 +1,32 @@
+package io.chatplatform.loadtest;
+
+import io.chatplatform.loadtest.chatsend.ChatSendCommand;
+import io.chatplatform.loadtest.undertest.ServeChatCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The benchmark runner's command line: one subcommand per scenario, plus {@code serve-chat} to run the system under
+ * test in a JVM of its own. Results and the commands that produced them go to docs/benchmarks.md.
+ *
+ * <p>Exit codes: 0 done (and every check passed), 1 a check failed or the run broke, 2 bad usage.
+ */
+@Command(name = "load-test", mixinStandardHelpOptions = true, version = "load-test 0.1",
+        description = "Benchmarks for the chat platform.",
+        subcommands = {ChatSendCommand.class, ServeChatCommand.class})
+public final class LoadTest implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        // No subcommand: show the usage, as the moderation CLI does.
+        CommandLine.usage(this, System.out);
+        return 2;
+    }
+
+    public static void main(String[] args) {
+        int exitCode = new CommandLine(new LoadTest()).execute(args);
+        // Netty, Kafka and Spring leave non-daemon threads behind; the run is over.
+        System.exit(exitCode);
+    }
+}
