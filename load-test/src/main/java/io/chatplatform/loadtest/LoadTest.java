@@ -1,7 +1,7 @@
 package io.chatplatform.loadtest;
 
 import io.chatplatform.loadtest.chatsend.ChatSendCommand;
-import io.chatplatform.loadtest.undertest.ServeChatCommand;
+import io.chatplatform.loadtest.server.ServeChatCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.chatplatform.loadtest.chatsend;
 
-import io.chatplatform.loadtest.undertest.TokenIssuer;
+import io.chatplatform.loadtest.server.TokenIssuer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

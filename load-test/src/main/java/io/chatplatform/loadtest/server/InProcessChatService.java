@@ -1,4 +1,4 @@
-package io.chatplatform.loadtest.undertest;
+package io.chatplatform.loadtest.server;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;

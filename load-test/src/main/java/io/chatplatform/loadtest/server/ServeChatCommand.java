@@ -1,4 +1,4 @@
-package io.chatplatform.loadtest.undertest;
+package io.chatplatform.loadtest.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.chatplatform.loadtest.undertest;
+package io.chatplatform.loadtest.server;
 
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.io.AbstractSerializer;
