@@ -13,7 +13,9 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * threads, and the session's cluster clock with another ({@code withInterruptibleLock}) that concurrent replies
  * contend for. Spring Data Redis hands out its one shared Lettuce connection under a lock on every command; under
  * concurrent commands one thread waits for another's lookup (the connection itself is opened at startup, by
- * RedisEagerConnectionAutoConfiguration, never on an event loop). (Without this, BlockHound's error thrown inside a lock's wait queue leaves that lock unusable and every
+ * RedisEagerConnectionAutoConfiguration, never on an event loop), and Lettuce counts concurrent writers to that
+ * connection with its own short lock ({@code SharedLock}). (Without this, BlockHound's error thrown inside a lock's
+ * wait queue leaves that lock unusable and every
  * later request hangs.)
  */
 public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration {
@@ -28,6 +30,10 @@ public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration 
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "withLock")
                 .allowBlockingCallsInside("com.mongodb.internal.Locks", "withInterruptibleLock")
                 .allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
-                        "doInLock");
+                        "doInLock")
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters")
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "lockWritersExclusive")
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "unlockWritersExclusive");
     }
 }
