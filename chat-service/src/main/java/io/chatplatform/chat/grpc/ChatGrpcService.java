@@ -30,11 +30,14 @@ import io.chatplatform.contracts.common.PageInfo;
 import io.chatplatform.support.problem.ApiException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.grpc.server.service.GrpcService;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /** {@code ChatService} over gRPC; errors map from the REST problems to the statuses the contract names. */
@@ -213,12 +216,18 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     }
 
     private static <T> void respond(Mono<T> answer, StreamObserver<T> responses) {
-        answer.subscribe(
+        Disposable.Swap call = Disposables.swap();
+        if (responses instanceof ServerCallStreamObserver<T> serverCall) {
+            // A call whose deadline passed or whose client went away stops here instead of working on (retrying a
+            // seq, say) for nobody; a write that already happened stays, which is what a retry of the call expects.
+            serverCall.setOnCancelHandler(call::dispose);
+        }
+        call.update(answer.subscribe(
                 value -> {
                     responses.onNext(value);
                     responses.onCompleted();
                 },
-                error -> responses.onError(toStatus(error)));
+                error -> responses.onError(toStatus(error))));
     }
 
     private static StatusRuntimeException toStatus(Throwable error) {
