@@ -3,14 +3,24 @@ package io.chatplatform.infra;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.List;
+
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
-/** mongo-java-server speaking the MongoDB wire protocol, in memory or on an H2 MVStore file. */
+/**
+ * mongo-java-server speaking the MongoDB wire protocol, in memory or on an H2 MVStore file. Its unique indexes are
+ * wrapped in {@link NarrowingIndex}, so a query that pins an index's keys uses the index even when it says more.
+ */
 final class MongoWireServer implements EmbeddedServer {
 
     private final String host;
@@ -80,12 +90,37 @@ final class MongoWireServer implements EmbeddedServer {
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
             return super.handleCommand(channel, databaseName, legacyCommandName(command), query);
         }
+
+        @Override
+        public MemoryDatabase openOrCreateDatabase(String databaseName) {
+            return new MemoryDatabase(databaseName, getCursorRegistry()) {
+                @Override
+                protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                                 List<IndexKey> keys, boolean sparse) {
+                    return new NarrowingIndex<>(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse),
+                            sparse);
+                }
+            };
+        }
     }
 
     private static final class HelloAwareH2Backend extends H2Backend {
 
         HelloAwareH2Backend(String fileName) {
             super(fileName);
+        }
+
+        @Override
+        protected MongoDatabase openOrCreateDatabase(String databaseName) {
+            // Also on reopening a file: the database constructor reloads the stored indexes through this method.
+            return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+                @Override
+                protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                                List<IndexKey> keys, boolean sparse) {
+                    return new NarrowingIndex<>(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse),
+                            sparse);
+                }
+            };
         }
 
         @Override
