@@ -42,12 +42,15 @@ public record ChatProperties(
      * @param pollInterval  how often the relay looks for pending events: the worst-case extra delivery latency
      * @param batchSize     messages read per poll
      * @param leaseDuration how long one instance owns the relay without renewing; a crashed owner is replaced after it
+     * @param recoveryInterval how often the relay also searches every outbox for events that have no marker (only a
+     *                      crash between storing an event and writing its marker leaves one): their worst-case delay
      */
     public record Outbox(
             @DefaultValue("true") boolean relayEnabled,
             @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) Duration pollInterval,
             @DefaultValue("200") @Min(1) @Max(10_000) int batchSize,
-            @DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration leaseDuration) {
+            @DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration leaseDuration,
+            @DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration recoveryInterval) {
     }
 
     /**

@@ -14,7 +14,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * contend for. Spring Data Redis hands out its one shared Lettuce connection under a lock on every command; under
  * concurrent commands one thread waits for another's lookup (the connection itself is opened at startup, by
  * RedisEagerConnectionAutoConfiguration, never on an event loop), and Lettuce counts concurrent writers to that
- * connection with its own short lock ({@code SharedLock}). (Without this, BlockHound's error thrown inside a lock's
+ * connection with its own short lock ({@code SharedLock}). Spring Data's mapping context registers an entity type
+ * under a write lock the first time it meets the type, so readers of other types wait for it, once per type; and the
+ * MongoDB driver's session pool reads a few random bytes for the id of each new server session (a pool that grows
+ * under concurrency), from the kernel's never-blocking random source. (Without this, BlockHound's error thrown inside a lock's
  * wait queue leaves that lock unusable and every
  * later request hangs.)
  */
@@ -34,6 +37,10 @@ public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration 
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters")
                 .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "lockWritersExclusive")
-                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "unlockWritersExclusive");
+                .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "unlockWritersExclusive")
+                .allowBlockingCallsInside("org.springframework.data.mapping.context.AbstractMappingContext",
+                        "getPersistentEntity")
+                .allowBlockingCallsInside("com.mongodb.internal.session.ServerSessionPool",
+                        "createNewServerSessionIdentifier");
     }
 }

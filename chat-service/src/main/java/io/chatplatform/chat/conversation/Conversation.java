@@ -23,6 +23,9 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param outboxPending true while {@code pendingEvents} has room events the relay has not published
  * @param pendingEvents room events ({@code room.created}, {@code room.updated}, {@code room.deleted}) stored with the
  *                      change they describe, so the change and its event are written together
+ * @param lastSeq       a seq known to be stored in the conversation, raised after each store: never above the real
+ *                      latest seq, possibly below it for a moment. Reads start from it instead of searching the log.
+ *                      Null in documents written before it existed: then the log is searched once and it is set.
  */
 @Document("conversations")
 public record Conversation(
@@ -39,7 +42,8 @@ public record Conversation(
         List<String> participants,
         Boolean deleted,
         Boolean outboxPending,
-        List<PendingEvent> pendingEvents) {
+        List<PendingEvent> pendingEvents,
+        Long lastSeq) {
 
     public static final String ROOM = "room";
     public static final String DM = "dm";
@@ -54,7 +58,12 @@ public record Conversation(
     /** The same conversation with {@code event} in its outbox. */
     Conversation withEvent(PendingEvent event) {
         return new Conversation(id, kind, name, nameLower, topic, visibility, moderationMode, retentionDays, createdBy,
-                createdAt, participants, deleted, true, List.of(event));
+                createdAt, participants, deleted, true, List.of(event), lastSeq);
+    }
+
+    /** {@link #lastSeq()}, or -1 when this document predates it. */
+    public long knownSeq() {
+        return lastSeq == null ? -1 : lastSeq;
     }
 
     public boolean isDm() {

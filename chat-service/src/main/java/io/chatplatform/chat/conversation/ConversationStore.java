@@ -3,6 +3,7 @@ package io.chatplatform.chat.conversation;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.chat.outbox.OutboxMarkers;
 import io.chatplatform.chat.outbox.OutboxUpdates;
 import io.chatplatform.chat.outbox.PendingEvent;
 import java.time.Instant;
@@ -25,10 +26,12 @@ import reactor.core.publisher.Mono;
 public class ConversationStore {
 
     private final ReactiveMongoTemplate mongo;
+    private final OutboxMarkers markers;
     private final Mono<Void> indexesReady;
 
-    ConversationStore(ReactiveMongoTemplate mongo) {
+    ConversationStore(ReactiveMongoTemplate mongo, OutboxMarkers markers) {
         this.mongo = mongo;
+        this.markers = markers;
         // Created once on first use and awaited by every operation, without blocking startup.
         this.indexesReady = ensureIndexes().cache();
     }
@@ -71,7 +74,17 @@ public class ConversationStore {
 
     /** Inserts a new room with {@code room.created} in its outbox. */
     Mono<Conversation> insertRoom(Conversation room) {
-        return indexesReady.then(mongo.insert(room.withEvent(RoomEvents.created(room))));
+        return indexesReady.then(mongo.insert(room.withEvent(RoomEvents.created(room))))
+                .flatMap(this::roomMarked);
+    }
+
+    /**
+     * Raises the conversation's {@code lastSeq} to {@code seq} (never lowers it): called after {@code seq} is stored,
+     * so the value stays a lower bound of the real latest seq. One update by id.
+     */
+    public Mono<Void> raiseLastSeq(String conversationId, long seq) {
+        return mongo.updateFirst(query(where("_id").is(conversationId)), new Update().max("lastSeq", seq),
+                Conversation.class).then();
     }
 
     /** Inserts the DM if missing and returns it; a concurrent insert of the same id means it exists now. */
@@ -83,7 +96,8 @@ public class ConversationStore {
                 .setOnInsert("retentionDays", dm.retentionDays())
                 .setOnInsert("createdBy", dm.createdBy())
                 .setOnInsert("createdAt", dm.createdAt())
-                .setOnInsert("participants", dm.participants());
+                .setOnInsert("participants", dm.participants())
+                .setOnInsert("lastSeq", 0L);
         FindAndModifyOptions upsert = FindAndModifyOptions.options()
                 .upsert(true)
                 .returnNew(true);
@@ -106,9 +120,11 @@ public class ConversationStore {
                 .set("outboxPending", true)
                 .push("pendingEvents", event.apply(role));
         return indexesReady.then(mongo.insert(fresh))
+                .flatMap(this::memberMarked)
                 .onErrorResume(DuplicateKeyException.class, exists -> mongo.findAndModify(
                                 query(where("_id").is(id).and("removed").is(true)), revive,
                                 FindAndModifyOptions.options().returnNew(true), Member.class)
+                        .flatMap(this::memberMarked)
                         .switchIfEmpty(Mono.defer(() -> mongo.findById(id, Member.class))));
     }
 
@@ -117,9 +133,13 @@ public class ConversationStore {
         Update update = new Update().set("removed", true)
                 .set("outboxPending", true)
                 .push("pendingEvents", event);
-        return indexesReady.then(mongo.updateFirst(query(where("_id").is(Member.idOf(conversationId, userId))
+        String id = Member.idOf(conversationId, userId);
+        return indexesReady.then(mongo.updateFirst(query(where("_id").is(id)
                         .and("removed").ne(true)), update, Member.class))
-                .map(result -> result.getModifiedCount() > 0);
+                .map(result -> result.getModifiedCount() > 0)
+                .flatMap(removed -> removed
+                        ? marked(OutboxMarkers.MEMBER, id, conversationId).thenReturn(true)
+                        : Mono.just(false));
     }
 
     /**
@@ -134,6 +154,7 @@ public class ConversationStore {
         return indexesReady.then(mongo.findAndModify(query(where("_id").is(id).and("removed").ne(true)
                                 .and("lastReadSeq").lt(seq)), update, FindAndModifyOptions.options().returnNew(true),
                         Member.class))
+                .flatMap(this::memberMarked)
                 .switchIfEmpty(Mono.defer(() -> findMember(conversation.id(), userId)));
     }
 
@@ -186,7 +207,7 @@ public class ConversationStore {
                     Conversation changed = new Conversation(room.id(), room.kind(), name,
                             name.toLowerCase(java.util.Locale.ROOT), topic, room.visibility(), room.moderationMode(),
                             room.retentionDays(), room.createdBy(), room.createdAt(), room.participants(), false, true,
-                            List.of());
+                            List.of(), room.lastSeq());
                     Update update = new Update().set("name", changed.name())
                             .set("nameLower", changed.nameLower())
                             .set("topic", changed.topic())
@@ -194,7 +215,8 @@ public class ConversationStore {
                             .push("pendingEvents", event.apply(changed));
                     return mongo.findAndModify(query(where("_id").is(roomId).and("deleted").ne(true)), update,
                             FindAndModifyOptions.options().returnNew(true), Conversation.class);
-                });
+                })
+                .flatMap(this::roomMarked);
     }
 
     /** Marks a room deleted with {@code room.deleted} in its outbox; empty if it already was. */
@@ -203,7 +225,34 @@ public class ConversationStore {
                 .set("outboxPending", true)
                 .push("pendingEvents", event);
         return indexesReady.then(mongo.findAndModify(query(where("_id").is(roomId).and("deleted").ne(true)), update,
-                FindAndModifyOptions.options().returnNew(true), Conversation.class));
+                FindAndModifyOptions.options().returnNew(true), Conversation.class))
+                .flatMap(this::roomMarked);
+    }
+
+    private Mono<Conversation> roomMarked(Conversation room) {
+        return marked(OutboxMarkers.ROOM, room.id(), room.id()).thenReturn(room);
+    }
+
+    private Mono<Member> memberMarked(Member member) {
+        return marked(OutboxMarkers.MEMBER, member.id(), member.conversationId()).thenReturn(member);
+    }
+
+    /**
+     * Tells the relay where the events just stored are. A failure here loses nothing: the events are stored, and
+     * the relay's periodic search of pending outboxes finds them, later.
+     */
+    private Mono<Void> marked(String kind, String id, String conversationId) {
+        return markers.mark(kind, id, conversationId, 0).onErrorResume(failure -> Mono.empty());
+    }
+
+    /** Rooms by id, deleted ones too, with their outboxes. */
+    public Flux<Conversation> roomsById(Collection<String> ids) {
+        return mongo.find(query(where("_id").in(ids)), Conversation.class);
+    }
+
+    /** Memberships by id, removed ones too, with their outboxes. */
+    public Flux<Member> membersById(Collection<String> ids) {
+        return mongo.find(query(where("_id").in(ids)), Member.class);
     }
 
     /** Rooms with unpublished room events. */

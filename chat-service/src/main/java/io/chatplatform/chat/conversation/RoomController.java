@@ -260,7 +260,7 @@ class RoomController {
             throw Problems.invalid(errors);
         }
         return new Conversation(Ids.newId(), Conversation.ROOM, name, name.toLowerCase(Locale.ROOT),
-                topic, visibility, moderation, retention, userId, clock.instant(), List.of(), false, false, List.of());
+                topic, visibility, moderation, retention, userId, clock.instant(), List.of(), false, false, List.of(), 0L);
     }
 
     /** Body of {@code POST /api/rooms}; only {@code name} is required. */

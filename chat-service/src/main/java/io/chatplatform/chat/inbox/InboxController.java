@@ -89,10 +89,10 @@ class InboxController {
     }
 
     private Mono<InboxEntry> entry(String userId, Conversation conversation, Member member) {
-        Mono<Optional<MessageView>> last = messages.lastMessage(conversation.id(), userId)
+        Mono<Optional<MessageView>> last = messages.lastMessage(conversation, userId)
                 .map(Optional::of)
                 .defaultIfEmpty(Optional.empty());
-        return Mono.zip(last, messages.unreadCount(conversation.id(), userId, member.lastReadSeq()))
+        return Mono.zip(last, messages.unreadCount(conversation, userId, member.lastReadSeq()))
                 .map(tuple -> new InboxEntry(ConversationView.of(conversation), tuple.getT1().orElse(null),
                         member.lastReadSeq(), tuple.getT2()));
     }

@@ -230,20 +230,20 @@ public class MessageService {
     public Mono<HistoryPage> history(String conversationId, String viewerId, long before, long after, int limit) {
         return Mono.fromRunnable(() -> validatePage(before, after, limit))
                 .then(access.requireMember(conversationId, viewerId))
-                .flatMap(membership -> page(conversationId, before, after, effectiveLimit(limit)));
+                .flatMap(membership -> page(membership.conversation(), before, after, effectiveLimit(limit)));
     }
 
     private int effectiveLimit(int limit) {
         return limit == 0 ? properties.history().defaultLimit() : limit;
     }
 
-    private Mono<HistoryPage> page(String conversationId, long before, long after, int limit) {
+    private Mono<HistoryPage> page(Conversation conversation, long before, long after, int limit) {
         boolean ascending = after > 0;
         // One extra row says whether there is more in the requested direction.
-        Mono<List<StoredMessage>> rows = store.range(conversationId, after, before, limit + 1, ascending)
-                .collectList();
-        return Mono.zip(rows, store.latestSeq(conversationId))
-                .map(tuple -> HistoryPage.of(tuple.getT1(), limit, ascending, tuple.getT2()));
+        return store.latestSeq(conversation)
+                .flatMap(latest -> store.range(conversation.id(), after, before, limit + 1, ascending, latest)
+                        .collectList()
+                        .map(rows -> HistoryPage.of(rows, limit, ascending, latest)));
     }
 
     private void validatePage(long before, long after, int limit) {
@@ -263,15 +263,15 @@ public class MessageService {
         }
     }
 
-    /** The newest message (not change) of a conversation as {@code viewerId} sees it; membership is checked. */
-    public Mono<MessageView> lastMessage(String conversationId, String viewerId) {
-        return store.lastMessage(conversationId)
+    /** The newest message (not change) of a conversation as {@code viewerId} sees it; the caller checked membership. */
+    public Mono<MessageView> lastMessage(Conversation conversation, String viewerId) {
+        return store.lastMessage(conversation)
                 .map(message -> MessageView.of(message, viewerId));
     }
 
-    /** Readable messages from others after the viewer's read marker. */
-    public Mono<Long> unreadCount(String conversationId, String viewerId, long lastReadSeq) {
-        return store.unreadCount(conversationId, viewerId, lastReadSeq);
+    /** Readable messages from others after the viewer's read marker, counted up to {@link MessageStore#UNREAD_CAP}. */
+    public Mono<Long> unreadCount(Conversation conversation, String viewerId, long lastReadSeq) {
+        return store.unreadCount(conversation, viewerId, lastReadSeq);
     }
 
     /**
@@ -280,11 +280,11 @@ public class MessageService {
      */
     public Mono<ReadMarker> markRead(String conversationId, String userId, long seq) {
         return access.requireMember(conversationId, userId)
-                .flatMap(membership -> store.latestSeq(conversationId)
+                .flatMap(membership -> store.latestSeq(membership.conversation())
                         .flatMap(latest -> conversations.advanceReadMarker(membership.conversation(), userId,
-                                Math.min(seq, latest), now())))
-                .flatMap(member -> unreadCount(conversationId, userId, member.lastReadSeq())
-                        .map(unread -> new ReadMarker(member.lastReadSeq(), unread)));
+                                Math.min(seq, latest), now()))
+                        .flatMap(member -> unreadCount(membership.conversation(), userId, member.lastReadSeq())
+                                .map(unread -> new ReadMarker(member.lastReadSeq(), unread))));
     }
 
     /** The effective read marker and how many messages follow it. */

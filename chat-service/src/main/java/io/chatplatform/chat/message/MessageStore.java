@@ -6,6 +6,10 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.LongStream;
+import io.chatplatform.chat.conversation.Conversation;
+import io.chatplatform.chat.conversation.ConversationStore;
+import io.chatplatform.chat.outbox.OutboxMarkers;
 import io.chatplatform.chat.outbox.OutboxUpdates;
 import org.bson.Document;
 import java.util.function.LongFunction;
@@ -28,14 +32,29 @@ public class MessageStore {
 
     /** Enough for dozens of writers racing in one conversation; each round one of them wins. */
     private static final int MAX_SEQ_ATTEMPTS = 200;
+    /** Retries right after a lost race, at the seq after the winner's, before falling back to reading the log. */
+    private static final int IMMEDIATE_SEQ_ATTEMPTS = 3;
+    private static final String SEQ_INDEX = "conversation_seq_unique";
+    /** Seqs looked up at once when searching upward for the latest one. */
+    private static final int PROBE = 64;
+    /** Entries read to find a conversation's newest message before giving up and searching the log. */
+    private static final int LAST_MESSAGE_WINDOW = 16;
+    /** Unread counting stops here: a badge shows "500+" long before anyone reads them one by one. */
+    public static final int UNREAD_CAP = 500;
     private static final List<String> CHANGE_KINDS =
             List.of(StoredMessage.EDIT, StoredMessage.DELETE, StoredMessage.HIDE);
 
     private final ReactiveMongoTemplate mongo;
+    private final ConversationStore conversations;
+    private final OutboxMarkers markers;
     private final Mono<Void> indexesReady;
+    private final SeqHints seqHints = new SeqHints();
+    private final ConversationAppendQueue appendQueue = new ConversationAppendQueue();
 
-    MessageStore(ReactiveMongoTemplate mongo) {
+    MessageStore(ReactiveMongoTemplate mongo, ConversationStore conversations, OutboxMarkers markers) {
         this.mongo = mongo;
+        this.conversations = conversations;
+        this.markers = markers;
         // Created once on first use and awaited by every operation: the unique indexes are what make seq and
         // idempotency correct, so no write may run before they exist.
         this.indexesReady = ensureIndexes().cache();
@@ -46,7 +65,7 @@ public class MessageStore {
                 .createIndex(new Index().on("conversationId", Sort.Direction.ASC)
                         .on("seq", Sort.Direction.ASC)
                         .unique()
-                        .named("conversation_seq_unique"))
+                        .named(SEQ_INDEX))
                 .then(mongo.indexOps(StoredMessage.class)
                         .createIndex(new Index().on("senderId", Sort.Direction.ASC)
                                 .on("clientMsgId", Sort.Direction.ASC)
@@ -75,30 +94,83 @@ public class MessageStore {
     /**
      * Stores the message built for the next seq. The caller has looked {@code (senderId, clientMsgId)} up and found
      * nothing; a concurrent repeat that stores first is still found after the duplicate-key error and returned as a
-     * duplicate. The insert is the atomic step that claims the seq; a lost race re-reads and tries the next.
+     * duplicate. The insert is the atomic step that claims the seq; a lost race tries the next. Appends into one
+     * conversation take turns in this instance ({@link ConversationAppendQueue}), and the next seq comes from what
+     * this instance already knows ({@link SeqHints}), so a send normally costs one insert and no read.
      */
     Mono<Appended> appendNew(String senderId, String clientMsgId, String conversationId,
                              LongFunction<StoredMessage> atSeq) {
-        Mono<Appended> attempt = latestSeq(conversationId)
-                .map(latest -> atSeq.apply(latest + 1))
-                .flatMap(mongo::insert)
-                .map(stored -> new Appended(stored, false))
-                .onErrorResume(DuplicateKeyException.class, duplicate -> existingOrSeqTaken(senderId, clientMsgId));
-        return indexesReady.then(withSeqRetries(attempt));
+        Mono<Appended> attempt = nextSeq(conversationId)
+                .flatMap(seq -> mongo.insert(atSeq.apply(seq))
+                        .doOnNext(stored -> seqHints.stored(conversationId, seq))
+                        .flatMap(this::marked)
+                        .map(stored -> new Appended(stored, false))
+                        .onErrorResume(DuplicateKeyException.class, duplicate ->
+                                existingOrSeqTaken(conversationId, seq, senderId, clientMsgId, duplicate)));
+        return indexesReady.then(appendQueue.inTurn(conversationId, untilStored(conversationId, attempt)))
+                .flatMap(appended -> appended.duplicate()
+                        ? Mono.just(appended)
+                        : conversations.raiseLastSeq(conversationId, appended.message().seq()).thenReturn(appended));
     }
 
-    private static Mono<Appended> withSeqRetries(Mono<Appended> attempt) {
-        return attempt.retryWhen(Retry.backoff(MAX_SEQ_ATTEMPTS, Duration.ofMillis(1))
-                .maxBackoff(Duration.ofMillis(20))
-                .jitter(1.0)
-                .filter(SeqTaken.class::isInstance));
+    private <T> Mono<T> untilStored(String conversationId, Mono<T> attempt) {
+        return Mono.defer(() -> attempt)
+                // A lost race leaves the hint at the seq the winner took: the next one is tried at once ...
+                .retryWhen(Retry.max(IMMEDIATE_SEQ_ATTEMPTS)
+                        .filter(SeqTaken.class::isInstance)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+                // ... but when others keep winning (another instance ahead of the hint), search again and back off.
+                .doOnError(SeqTaken.class, taken -> seqHints.forget(conversationId))
+                .retryWhen(Retry.backoff(MAX_SEQ_ATTEMPTS, Duration.ofMillis(1))
+                        .maxBackoff(Duration.ofMillis(20))
+                        .jitter(1.0)
+                        .filter(SeqTaken.class::isInstance));
+    }
+
+    /** The seq after the latest one this instance knows is stored, else after the latest one in the log. */
+    private Mono<Long> nextSeq(String conversationId) {
+        return Mono.defer(() -> {
+            Long known = seqHints.latest(conversationId);
+            return known != null ? Mono.just(known + 1) : latestSeq(conversationId).map(latest -> latest + 1);
+        });
+    }
+
+    /**
+     * Tells the relay where the entry's events are, still in the conversation's turn, so markers appear in seq
+     * order. A failure here loses nothing: the events are stored with the entry, and the relay's periodic search of
+     * pending outboxes finds them, later.
+     */
+    private Mono<StoredMessage> marked(StoredMessage stored) {
+        return markers.mark(OutboxMarkers.MESSAGE, stored.id(), stored.conversationId(), stored.seq())
+                .onErrorResume(failure -> Mono.empty())
+                .thenReturn(stored);
+    }
+
+    /** Entries by id with their outboxes, for the relay. */
+    public Flux<StoredMessage> withEvents(java.util.Collection<String> ids) {
+        return mongo.find(query(where("_id").in(ids)), StoredMessage.class);
     }
 
     /** After a duplicate key: either this very send was stored (a concurrent retry won), or the seq was taken. */
-    private Mono<Appended> existingOrSeqTaken(String senderId, String clientMsgId) {
+    private Mono<Appended> existingOrSeqTaken(String conversationId, long seq, String senderId, String clientMsgId,
+                                              DuplicateKeyException duplicate) {
         return findBySender(senderId, clientMsgId)
                 .map(existing -> new Appended(existing, true))
-                .switchIfEmpty(Mono.error(SeqTaken::new));
+                .switchIfEmpty(Mono.fromRunnable(() -> learnTakenSeq(conversationId, seq, duplicate))
+                        .then(Mono.error(SeqTaken::new)));
+    }
+
+    /**
+     * Only a refusal by the seq index proves that {@code seq} is stored; any other duplicate key (an id collision)
+     * teaches nothing, and the hint is dropped so that the retry searches the log.
+     */
+    private void learnTakenSeq(String conversationId, long seq, DuplicateKeyException duplicate) {
+        String message = duplicate.getMessage();
+        if (message != null && message.contains(SEQ_INDEX)) {
+            seqHints.stored(conversationId, seq);
+        } else {
+            seqHints.forget(conversationId);
+        }
     }
 
     Mono<StoredMessage> findBySender(String senderId, String clientMsgId) {
@@ -111,8 +183,47 @@ public class MessageStore {
                 StoredMessage.class));
     }
 
-    /** The conversation's highest seq, 0 when it has no messages; one index entry read. */
+    /** The conversation's highest seq, 0 when it has no messages. */
     public Mono<Long> latestSeq(String conversationId) {
+        return conversations.findIncludingDeleted(conversationId)
+                .map(this::latestSeq)
+                .defaultIfEmpty(latestSeqFrom(conversationId, -1))
+                .flatMap(latest -> latest);
+    }
+
+    /** The conversation's highest seq, 0 when it has no messages, starting from what the document already says. */
+    public Mono<Long> latestSeq(Conversation conversation) {
+        Long hint = seqHints.latest(conversation.id());
+        return latestSeqFrom(conversation.id(), Math.max(hint == null ? -1 : hint, conversation.knownSeq()));
+    }
+
+    /**
+     * Searches upward from {@code floor}, a seq known to be stored (0: none known), {@value #PROBE} seqs per lookup:
+     * seqs are gap-free above it, so the highest one found below a missing one is the latest. Usually one lookup
+     * that finds nothing. A negative floor (a document older than {@code lastSeq}) reads the log once and records
+     * the answer on the conversation.
+     */
+    private Mono<Long> latestSeqFrom(String conversationId, long floor) {
+        if (floor < 0) {
+            return latestSeqInLog(conversationId)
+                    .flatMap(latest -> conversations.raiseLastSeq(conversationId, latest).thenReturn(latest))
+                    .doOnNext(latest -> seqHints.stored(conversationId, latest));
+        }
+        return window(conversationId, floor + 1, floor + PROBE, false)
+                .map(StoredMessage::seq)
+                .reduce(floor, Math::max)
+                .flatMap(found -> found == floor + PROBE
+                        ? latestSeqFrom(conversationId, found)
+                        : Mono.just(found))
+                .doOnNext(latest -> {
+                    if (latest > 0) {
+                        seqHints.stored(conversationId, latest);
+                    }
+                });
+    }
+
+    /** The highest seq by sorting the conversation's log: for documents that predate {@code lastSeq}. */
+    private Mono<Long> latestSeqInLog(String conversationId) {
         Query newest = query(where("conversationId").is(conversationId))
                 .with(Sort.by(Sort.Direction.DESC, "seq"))
                 .limit(1);
@@ -123,8 +234,47 @@ public class MessageStore {
                 .defaultIfEmpty(0L);
     }
 
-    /** Up to {@code limit} messages with {@code after < seq < before} (0 = unbounded), ascending or descending. */
-    Flux<StoredMessage> range(String conversationId, long after, long before, int limit, boolean ascending) {
+    /**
+     * Entries with {@code fromSeq <= seq <= toSeq}, looked up by seq ({@code $in} on the unique (conversation, seq)
+     * index: exact lookups on MongoDB and on the embedded server alike), ascending or descending.
+     */
+    private Flux<StoredMessage> window(String conversationId, long fromSeq, long toSeq, boolean descending) {
+        long from = Math.max(1, fromSeq);
+        if (from > toSeq) {
+            return Flux.empty();
+        }
+        List<Long> seqs = LongStream.rangeClosed(from, toSeq).boxed().toList();
+        Query entries = query(where("conversationId").is(conversationId).and("seq").in(seqs))
+                .with(Sort.by(descending ? Sort.Direction.DESC : Sort.Direction.ASC, "seq"));
+        entries.fields().exclude("pendingEvents");
+        return indexesReady.thenMany(mongo.find(entries, StoredMessage.class));
+    }
+
+    /**
+     * Up to {@code limit} entries with {@code after < seq < before} (0 = unbounded), ascending from {@code after} or
+     * descending from {@code before} (or from {@code latest}). Seqs are gap-free, so the page is a window of seqs
+     * looked up by key; only retention leaves holes, at the old end: an ascending page that meets one reads the log
+     * in seq order instead.
+     */
+    Flux<StoredMessage> range(String conversationId, long after, long before, int limit, boolean ascending,
+                              long latest) {
+        long top = before > 0 ? Math.min(before - 1, latest) : latest;
+        if (ascending) {
+            long to = Math.min(top, after + limit);
+            long expected = Math.max(0, to - after);
+            return window(conversationId, after + 1, to, false)
+                    .collectList()
+                    .flatMapMany(rows -> rows.size() == expected
+                            ? Flux.fromIterable(rows)
+                            : rangeInLog(conversationId, after, before, limit, true));
+        }
+        long bottom = Math.max(after + 1, top - limit + 1);
+        return window(conversationId, bottom, top, true);
+    }
+
+    /** The same page by scanning the conversation's log in seq order: after retention removed part of a window. */
+    private Flux<StoredMessage> rangeInLog(String conversationId, long after, long before, int limit,
+                                           boolean ascending) {
         Criteria criteria = where("conversationId").is(conversationId);
         if (after > 0 && before > 0) {
             criteria = criteria.and("seq").gt(after).lt(before);
@@ -161,15 +311,15 @@ public class MessageStore {
      * so the idempotency index never confuses it with a message; there is nothing to look up first.
      */
     Mono<StoredMessage> appendChange(String conversationId, LongFunction<StoredMessage> atSeq) {
-        Mono<StoredMessage> attempt = latestSeq(conversationId)
-                .map(latest -> atSeq.apply(latest + 1))
-                .flatMap(mongo::insert)
-                .onErrorMap(DuplicateKeyException.class, duplicate -> new SeqTaken());
-        return indexesReady.then(Mono.defer(() -> attempt)
-                .retryWhen(Retry.backoff(MAX_SEQ_ATTEMPTS, Duration.ofMillis(1))
-                        .maxBackoff(Duration.ofMillis(20))
-                        .jitter(1.0)
-                        .filter(SeqTaken.class::isInstance)));
+        Mono<StoredMessage> attempt = nextSeq(conversationId)
+                .flatMap(seq -> mongo.insert(atSeq.apply(seq))
+                        .doOnNext(stored -> seqHints.stored(conversationId, seq))
+                        .flatMap(this::marked)
+                        .onErrorResume(DuplicateKeyException.class, duplicate ->
+                                Mono.fromRunnable(() -> learnTakenSeq(conversationId, seq, duplicate))
+                                        .then(Mono.error(SeqTaken::new))));
+        return indexesReady.then(appendQueue.inTurn(conversationId, untilStored(conversationId, attempt)))
+                .flatMap(stored -> conversations.raiseLastSeq(conversationId, stored.seq()).thenReturn(stored));
     }
 
     /** Applies an edit to the message itself, unless it was deleted or hidden meanwhile (then empty). */
@@ -228,6 +378,7 @@ public class MessageStore {
                 .push("pendingEvents", MessageEvents.released(approved));
         return mongo.findAndModify(query(where("_id").is(held.id()).and("moderationState").is(StoredMessage.HELD)),
                         update, FindAndModifyOptions.options().returnNew(true), StoredMessage.class)
+                .flatMap(this::marked)
                 .flatMap(released -> mongo.updateMulti(changesOf(held, StoredMessage.EDIT),
                                 new Update().set("moderationState", StoredMessage.APPROVED), StoredMessage.class)
                         .thenReturn(released));
@@ -264,8 +415,9 @@ public class MessageStore {
      *
      * @return how many entries were removed or emptied
      */
-    public Mono<Long> purgeBefore(String conversationId, Instant cutoff) {
-        return latestSeq(conversationId)
+    public Mono<Long> purgeBefore(Conversation conversation, Instant cutoff) {
+        String conversationId = conversation.id();
+        return latestSeq(conversation)
                 .filter(latest -> latest > 0)
                 .flatMap(latest -> mongo.remove(query(where("conversationId").is(conversationId)
                                         .and("seq").lt(latest)
@@ -288,8 +440,21 @@ public class MessageStore {
                 .map(result -> result.getDeletedCount());
     }
 
-    /** The newest message (not change) of a conversation. */
-    Mono<StoredMessage> lastMessage(String conversationId) {
+    /**
+     * The newest message (not change) of a conversation: among the last {@value #LAST_MESSAGE_WINDOW} entries, else
+     * (a run of edits and deletes) by scanning the log.
+     */
+    Mono<StoredMessage> lastMessage(Conversation conversation) {
+        return latestSeq(conversation)
+                .flatMap(latest -> window(conversation.id(), latest - LAST_MESSAGE_WINDOW + 1, latest, true)
+                        .filter(StoredMessage::isMessage)
+                        .next()
+                        .switchIfEmpty(Mono.defer(() -> latest > LAST_MESSAGE_WINDOW
+                                ? lastMessageInLog(conversation.id())
+                                : Mono.empty())));
+    }
+
+    private Mono<StoredMessage> lastMessageInLog(String conversationId) {
         Query newest = query(where("conversationId").is(conversationId).and("kind").nin(CHANGE_KINDS))
                 .with(Sort.by(Sort.Direction.DESC, "seq"))
                 .limit(1);
@@ -297,14 +462,20 @@ public class MessageStore {
         return indexesReady.then(mongo.findOne(newest, StoredMessage.class));
     }
 
-    /** Messages others sent after {@code afterSeq} that are still readable: what "unread" counts. */
-    Mono<Long> unreadCount(String conversationId, String userId, long afterSeq) {
-        return indexesReady.then(mongo.count(query(where("conversationId").is(conversationId)
-                .and("seq").gt(afterSeq)
-                .and("kind").nin(CHANGE_KINDS)
-                .and("senderId").ne(userId)
-                .and("deleted").is(false)
-                .and("moderationState").nin(StoredMessage.HIDDEN, StoredMessage.HELD)), StoredMessage.class));
+    /**
+     * Messages others sent after {@code afterSeq} that are still readable: what "unread" counts, up to
+     * {@value #UNREAD_CAP} (the entries after the marker are read by seq, at most that many).
+     */
+    Mono<Long> unreadCount(Conversation conversation, String userId, long afterSeq) {
+        return latestSeq(conversation)
+                .flatMapMany(latest -> window(conversation.id(), afterSeq + 1,
+                        Math.min(latest, afterSeq + UNREAD_CAP), false))
+                .filter(entry -> entry.isMessage()
+                        && !entry.senderId().equals(userId)
+                        && !entry.deleted()
+                        && !entry.isHidden()
+                        && !entry.isHeld())
+                .count();
     }
 
     /** The seq this attempt chose was stored by another writer first; try the next one. */

@@ -17,6 +17,17 @@
  * </ul>
  * The cost is a retry per lost race, which only happens between concurrent senders in one conversation.
  *
+ * <h2>Knowing the latest seq without searching</h2>
+ * Each instance remembers per conversation the highest seq it knows to be stored
+ * ({@link io.chatplatform.chat.message.SeqHints}) and tries the next one directly, and appends into one conversation
+ * take turns within an instance ({@link io.chatplatform.chat.message.ConversationAppendQueue}), so a send is normally
+ * one insert. The conversation document carries {@code lastSeq}, raised after each store: a lower bound of the latest
+ * seq. Since seqs are gap-free, the latest one is found by looking up the seqs just above that bound by key, and
+ * history pages are windows of seqs looked up the same way ({@code $in} on the unique index): no read sorts or scans
+ * the log, which matters doubly on the embedded server, whose only indexes are the unique ones. A hint is never above
+ * the real latest seq, so it cannot cause a gap; when it is behind (another instance wrote), the unique index refuses
+ * the insert and the send learns the taken seq.
+ *
  * <h2>Idempotency</h2>
  * A second unique index {@code (senderId, clientMsgId)} makes a repeated send fail the insert as well; after any
  * duplicate-key error the send looks the pair up first, so a repeat (even a concurrent one) returns the first stored

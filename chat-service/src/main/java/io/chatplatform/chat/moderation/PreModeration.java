@@ -61,8 +61,9 @@ class PreModeration implements SmartLifecycle {
         }
         Flux<StoredMessage> sweep = Flux.interval(properties.sweepInterval())
                 .onBackpressureDrop()
-                .concatMap(tick -> moderation.awaitingVerdict(clock.instant().minus(properties.recheckAfter()),
-                                SWEEP_BATCH)
+                // Deferred, so that even a failure while building the query ends this sweep only, not the whole loop.
+                .concatMap(tick -> Flux.defer(() -> moderation.awaitingVerdict(
+                                clock.instant().minus(properties.recheckAfter()), SWEEP_BATCH))
                         .onErrorResume(error -> {
                             log.warn("Sweep of held messages failed, retrying on the next sweep: {}", error.toString());
                             return Flux.empty();

@@ -28,6 +28,8 @@ final class OutboxLease {
     private final Duration duration;
     private final Clock clock;
     private final String owner = Ids.newId();
+    /** Until when this instance surely holds the lease without renewing it (epoch millis); 0 = not known to. */
+    private volatile long heldUntilMillis;
 
     OutboxLease(ReactiveMongoTemplate mongo, Duration duration, Clock clock) {
         this.mongo = mongo;
@@ -35,18 +37,26 @@ final class OutboxLease {
         this.clock = clock;
     }
 
-    /** True when this instance holds the lease (now renewed); false when another live instance does. */
+    /**
+     * True when this instance holds the lease; false when another live instance does. The lease document is renewed
+     * once half its duration has passed, not on every pass: the relay passes on every stored message.
+     */
     Mono<Boolean> acquire() {
-        Date now = Date.from(clock.instant());
+        long nowMillis = clock.millis();
+        if (nowMillis < heldUntilMillis - duration.toMillis() / 2) {
+            return Mono.just(true);
+        }
+        Date now = new Date(nowMillis);
         Criteria mineOrExpired = new Criteria().orOperator(where("owner").is(owner), where("until").lt(now));
         Update take = new Update().set("owner", owner)
-                .set("until", Date.from(clock.instant().plus(duration)));
+                .set("until", new Date(nowMillis + duration.toMillis()));
         FindAndModifyOptions upsert = FindAndModifyOptions.options()
                 .upsert(true)
                 .returnNew(true);
         return mongo.findAndModify(query(where("_id").is(LEASE_ID).andOperator(mineOrExpired)), take, upsert,
                         Document.class, COLLECTION)
                 .map(lease -> owner.equals(lease.getString("owner")))
+                .doOnNext(held -> heldUntilMillis = held ? nowMillis + duration.toMillis() : 0)
                 // The upsert tried to insert a second lease document: another instance holds a live lease.
                 .onErrorResume(DuplicateKeyException.class, held -> Mono.just(false))
                 .defaultIfEmpty(false);
@@ -54,6 +64,7 @@ final class OutboxLease {
 
     /** Gives the lease up, so another instance takes over at once instead of after it expires. */
     Mono<Void> release() {
+        heldUntilMillis = 0;
         return mongo.remove(query(where("_id").is(LEASE_ID).and("owner").is(owner)), COLLECTION)
                 .then();
     }

@@ -15,6 +15,7 @@ import io.chatplatform.support.redis.RedisPubSub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,15 +33,20 @@ import reactor.core.publisher.Mono;
  * Publishes the events stored in messages' outboxes, then clears them; see the package description.
  *
  * <p>Started and stopped with the context ({@code chat.chat-service.outbox.relay-enabled} decides whether it starts
- * by itself). Each poll: take the lease, read pending messages in seq order, publish each one's events in order,
- * mark it published. Any failure ends the poll; the next poll starts again from the first unpublished message, so
- * a room's events never overtake each other and nothing is skipped (at least once: consumers dedupe on event id).
+ * by itself). Each pass: take the lease, read the {@link OutboxMarkers} (each conversation's messages in seq order),
+ * load the documents they point to, publish a batch's events (Kafka records in one pipelined send, DM live events per
+ * conversation in order), mark them published, clear the markers. Any failure ends the pass; the next one starts
+ * again from the first marker still there, so a room's events never overtake each other and nothing is skipped (at
+ * least once: consumers dedupe on event id). A pass runs on every poll tick and whenever this instance writes a
+ * marker; now and then (and at start) a pass also searches every outbox for pending events without a marker.
  */
 @Component
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int PARTITIONS = 3;
+    /** Documents cleared, and DM conversations published, side by side within a batch. */
+    private static final int CONCURRENCY = 32;
 
     private final MessageStore messages;
     private final ConversationStore conversations;
@@ -49,19 +55,26 @@ public class OutboxRelay implements SmartLifecycle {
     private final RedisPubSub redis;
     private final ChatProperties.Outbox properties;
     private final OutboxLease lease;
+    private final OutboxMarkers markers;
+    private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** When the next search of every outbox is due; 0 = at the first pass. */
+    private volatile long recoveryDueMillis;
     private final Mono<Void> topicsReady;
     private volatile Disposable polling;
 
     OutboxRelay(MessageStore messages, ConversationStore conversations, KafkaPublisher kafka, KafkaTopics topics,
-                RedisPubSub redis, ChatProperties properties, ReactiveMongoTemplate mongo, Optional<Clock> clock) {
+                RedisPubSub redis, ChatProperties properties, ReactiveMongoTemplate mongo, OutboxMarkers markers,
+                Optional<Clock> clock) {
         this.messages = messages;
         this.conversations = conversations;
         this.kafka = kafka;
         this.topics = topics;
         this.redis = redis;
         this.properties = properties.outbox();
-        this.lease = new OutboxLease(mongo, this.properties.leaseDuration(), clock.orElse(Clock.systemUTC()));
+        this.clock = clock.orElse(Clock.systemUTC());
+        this.markers = markers;
+        this.lease = new OutboxLease(mongo, this.properties.leaseDuration(), this.clock);
         // Until it succeeds once, each poll tries again (cache only the success).
         this.topicsReady = Mono.defer(() -> topics.ensureTopics(List.of(
                         TopicSpec.of(Topics.CHAT_ROOM_EVENTS, PARTITIONS, 1),
@@ -79,11 +92,13 @@ public class OutboxRelay implements SmartLifecycle {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        polling = Flux.interval(Duration.ZERO, properties.pollInterval())
-                // A slow poll makes ticks pile up; dropping them is fine, the next poll reads everything pending.
-                .onBackpressureDrop()
-                .concatMap(tick -> relayOnce()
-                        .onErrorResume(this::logAndRetryLater))
+        polling = Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()).map(tick -> Boolean.TRUE),
+                        markers.rings())
+                // Ticks and rings during a pass collapse into one more pass, which reads everything pending.
+                .onBackpressureLatest()
+                // Deferred, so that even a failure while building a pass ends that pass only, not the loop.
+                .concatMap(tick -> Mono.defer(this::drain)
+                        .onErrorResume(this::logAndRetryLater), 1)
                 .subscribe();
         log.info("Outbox relay started, polling every {}", properties.pollInterval());
     }
@@ -122,14 +137,117 @@ public class OutboxRelay implements SmartLifecycle {
         return running.get();
     }
 
-    /** One poll; emits how many messages it published (0 without the lease). */
+    /** Passes until a pass finds less than a full batch. */
+    private Mono<Integer> drain() {
+        return relayOnce()
+                .expand(published -> published >= properties.batchSize() ? relayOnce() : Mono.empty())
+                .reduce(0, Integer::sum);
+    }
+
+    /** One pass; emits how many documents it published (0 without the lease). */
     public Mono<Integer> relayOnce() {
         return lease.acquire()
                 .filter(Boolean::booleanValue)
-                .flatMap(held -> topicsReady.then(publishPending()))
+                .flatMap(held -> topicsReady.then(recoverIfDue()).then(publishMarked()))
                 .defaultIfEmpty(0);
     }
 
+    /** Every {@code recovery-interval}, and at the first pass: the search for outboxes nobody marked. */
+    private Mono<Integer> recoverIfDue() {
+        long now = clock.millis();
+        if (now < recoveryDueMillis) {
+            return Mono.just(0);
+        }
+        return publishPending()
+                .doOnNext(published -> {
+                    recoveryDueMillis = now + properties.recoveryInterval().toMillis();
+                    if (published > 0) {
+                        log.info("Outbox relay published {} outboxes found without a marker", published);
+                    }
+                });
+    }
+
+    private Mono<Integer> publishMarked() {
+        return markers.pending(properties.batchSize())
+                .collectList()
+                .flatMap(marked -> marked.isEmpty()
+                        ? Mono.just(0)
+                        : publishMarkedMessages(marked)
+                                .then(publishMarkedRooms(marked))
+                                .then(publishMarkedMembers(marked))
+                                .then(Flux.fromIterable(marked)
+                                        .flatMap(markers::clear, CONCURRENCY)
+                                        .then())
+                                .thenReturn(marked.size()));
+    }
+
+    private static List<String> idsOf(List<OutboxMarkers.Marker> marked, String kind) {
+        return marked.stream().filter(marker -> kind.equals(marker.kind()))
+                .map(OutboxMarkers.Marker::documentId)
+                .toList();
+    }
+
+    /**
+     * The batch's message events: every Kafka record in one pipelined send (the producer keeps each key's order),
+     * DM live events per conversation in seq order, conversations side by side; then each outbox is cleared.
+     */
+    private Mono<Void> publishMarkedMessages(List<OutboxMarkers.Marker> marked) {
+        List<String> ids = idsOf(marked, OutboxMarkers.MESSAGE);
+        if (ids.isEmpty()) {
+            return Mono.empty();
+        }
+        return messages.withEvents(ids)
+                .collectMap(StoredMessage::id)
+                .flatMap(byId -> {
+                    List<StoredMessage> pending = ids.stream().map(byId::get)
+                            .filter(message -> message != null && message.pendingEvents() != null
+                                    && !message.pendingEvents().isEmpty())
+                            .toList();
+                    if (pending.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    Map<String, List<StoredMessage>> dmsByConversation = new LinkedHashMap<>();
+                    List<OutboundRecord> records = new ArrayList<>();
+                    for (StoredMessage message : pending) {
+                        for (PendingEvent event : message.pendingEvents()) {
+                            records.addAll(kafkaRecords(message, event));
+                        }
+                        if (message.isDm()) {
+                            dmsByConversation.computeIfAbsent(message.conversationId(), id -> new ArrayList<>())
+                                    .add(message);
+                        }
+                    }
+                    Mono<Void> durable = kafka.sendAll(Flux.fromIterable(records)).then();
+                    Mono<Void> live = Flux.fromIterable(dmsByConversation.values())
+                            .flatMap(conversation -> Flux.fromIterable(conversation)
+                                    .concatMap(this::publishLive), CONCURRENCY)
+                            .then();
+                    return Mono.when(durable, live)
+                            .then(Flux.fromIterable(pending)
+                                    .flatMap(message -> messages.markPublished(message.id(),
+                                            message.pendingEvents().stream().map(PendingEvent::eventId).toList()),
+                                            CONCURRENCY)
+                                    .then());
+                });
+    }
+
+    private Mono<Void> publishMarkedRooms(List<OutboxMarkers.Marker> marked) {
+        List<String> ids = idsOf(marked, OutboxMarkers.ROOM);
+        return ids.isEmpty() ? Mono.empty() : conversations.roomsById(ids)
+                .filter(room -> !room.pendingEvents().isEmpty())
+                .concatMap(this::publishRoomEvents)
+                .then();
+    }
+
+    private Mono<Void> publishMarkedMembers(List<OutboxMarkers.Marker> marked) {
+        List<String> ids = idsOf(marked, OutboxMarkers.MEMBER);
+        return ids.isEmpty() ? Mono.empty() : conversations.membersById(ids)
+                .filter(member -> !member.pendingEvents().isEmpty())
+                .concatMap(this::publishMemberEvents)
+                .then();
+    }
+
+    /** The whole search: every outbox with pending events, marked or not. */
     private Mono<Integer> publishPending() {
         Mono<Long> messageEvents = messages.pendingOutbox(properties.batchSize())
                 .concatMap(this::publish)
@@ -189,20 +307,33 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** Kafka first (durable, ordered), then Redis live delivery for DMs (best effort by nature). */
     private Mono<Void> publish(StoredMessage message, PendingEvent event) {
-        List<OutboundRecord> records = new ArrayList<>();
-        Map<String, String> headers = headers(event);
-        records.add(new OutboundRecord(Topics.CHAT_MESSAGES, message.conversationId(), event.envelope(), headers));
-        if (!message.isDm()) {
-            records.add(new OutboundRecord(Topics.CHAT_ROOM_EVENTS, message.conversationId(), event.envelope(),
-                    headers));
-        }
-        Mono<Void> live = message.isDm()
-                ? Flux.fromIterable(message.participants())
-                        .concatMap(userId -> redis.publish(Topics.userChannel(userId), event.envelope()))
-                        .then()
-                : Mono.empty();
-        return kafka.sendAll(Flux.fromIterable(records))
+        Mono<Void> live = message.isDm() ? publishLive(message, event) : Mono.empty();
+        return kafka.sendAll(Flux.fromIterable(kafkaRecords(message, event)))
                 .then(live);
+    }
+
+    /** Every message event goes to chat.messages; a room's also to chat.room-events, keyed by the conversation. */
+    private static List<OutboundRecord> kafkaRecords(StoredMessage message, PendingEvent event) {
+        Map<String, String> headers = headers(event);
+        OutboundRecord all = new OutboundRecord(Topics.CHAT_MESSAGES, message.conversationId(), event.envelope(),
+                headers);
+        return message.isDm()
+                ? List.of(all)
+                : List.of(all, new OutboundRecord(Topics.CHAT_ROOM_EVENTS, message.conversationId(),
+                        event.envelope(), headers));
+    }
+
+    /** A DM's events, in order, to both participants' Redis channels. */
+    private Mono<Void> publishLive(StoredMessage message) {
+        return Flux.fromIterable(message.pendingEvents())
+                .concatMap(event -> publishLive(message, event))
+                .then();
+    }
+
+    private Mono<Void> publishLive(StoredMessage message, PendingEvent event) {
+        return Flux.fromIterable(message.participants())
+                .flatMap(userId -> redis.publish(Topics.userChannel(userId), event.envelope()))
+                .then();
     }
 
     @Override

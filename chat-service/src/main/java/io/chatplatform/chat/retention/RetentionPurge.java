@@ -59,7 +59,7 @@ public class RetentionPurge implements SmartLifecycle {
 
     private Mono<Long> expired() {
         return conversations.withRetention()
-                .flatMap(room -> messages.purgeBefore(room.id(),
+                .flatMap(room -> messages.purgeBefore(room,
                                 clock.instant().minus(Duration.ofDays(room.retentionDays()))),
                         CONCURRENCY)
                 .reduce(0L, Long::sum)
