@@ -32,11 +32,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "chat.chat-service.outbox.poll-interval=50ms",
         "chat.chat-service.pre-moderation.timeout=300ms",
         "chat.chat-service.pre-moderation.sweep-interval=200ms",
-        "chat.chat-service.pre-moderation.recheck-after=500ms"})
+        "chat.chat-service.pre-moderation.recheck-after=500ms",
+        "chat.service-auth.token=" + ChatServiceITSupport.SERVICE_TOKEN})
 @Import({TestTokens.Config.class, ChatServiceITSupport.GrpcPort.class})
 public abstract class ChatServiceITSupport {
 
     protected static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The services' shared gRPC credentials in these tests; {@link #grpcChannel()} presents them. */
+    static final String SERVICE_TOKEN = "chat-it-service-token";
     private static final AtomicInteger USERS = new AtomicInteger();
     private static ManagedChannel channel;
 
@@ -152,10 +155,18 @@ public abstract class ChatServiceITSupport {
                 assertThat(grpcPort.port()).as("gRPC server started").isPositive();
                 channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort.port())
                         .usePlaintext()
+                        .intercept(withServiceToken(SERVICE_TOKEN))
                         .build();
             }
             return channel;
         }
+    }
+
+    /** Presents {@code token} as the platform's service credentials, as the services' own clients do. */
+    protected static io.grpc.ClientInterceptor withServiceToken(String token) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.chatplatform.support.grpc.ServiceCredentials.HEADER, token);
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
     @AfterAll

@@ -165,6 +165,39 @@ class MessagesIT extends ChatServiceITSupport {
                         .build()), Status.Code.NOT_FOUND);
     }
 
+    @Test
+    void grpcCallsWithoutTheServiceCredentialsAreRefusedAndChangeNothing() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Guarded", "private");
+        SendMessageRequest send = SendMessageRequest.newBuilder()
+                .setConversation(ConversationRef.newBuilder().setId(roomId))
+                .setSenderUserId(owner)
+                .setClientMsgId("no-credentials")
+                .setText("should not be stored")
+                .build();
+        io.grpc.ManagedChannel bare = io.grpc.ManagedChannelBuilder.forTarget(grpcChannel().authority())
+                .usePlaintext()
+                .build();
+        io.grpc.ManagedChannel wrong = io.grpc.ManagedChannelBuilder.forTarget(grpcChannel().authority())
+                .usePlaintext()
+                .intercept(withServiceToken("not-the-token"))
+                .build();
+        try {
+            assertGrpcStatus(() -> ChatServiceGrpc.newBlockingStub(bare).sendMessage(send),
+                    Status.Code.UNAUTHENTICATED);
+            assertGrpcStatus(() -> ChatServiceGrpc.newBlockingStub(wrong).sendMessage(send),
+                    Status.Code.UNAUTHENTICATED);
+            // Health stays open to probes without credentials.
+            assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(bare)
+                    .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        } finally {
+            bare.shutdownNow();
+            wrong.shutdownNow();
+        }
+        assertThat(seqs(history(owner, roomId, ""))).isEmpty();
+    }
+
     private static void assertGrpcStatus(Runnable call, Status.Code expected) {
         try {
             call.run();

@@ -7,7 +7,9 @@ import io.chatplatform.contracts.moderation.Verdict;
 import io.chatplatform.contracts.moderation.VerdictReason;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
+import io.chatplatform.support.grpc.ServiceAuthInterceptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A stand-in for moderation-service's {@code ModerationService.Check} on a real gRPC server socket, until
  * moderation-service exists. The verdict follows the text: {@code [hide]} hides, {@code [hold]} holds for review,
  * {@code [silent]} never answers (the caller's deadline expires) until {@link #answerSilentOnes} is set; anything
- * else is allowed.
+ * else is allowed. Like the real server, it refuses calls without the platform's service credentials, so the checks
+ * only arrive if chat-service presents them.
  */
 public final class ModerationDouble extends ModerationServiceGrpc.ModerationServiceImplBase {
 
@@ -31,7 +34,8 @@ public final class ModerationDouble extends ModerationServiceGrpc.ModerationServ
     private ModerationDouble() {
         try {
             server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                    .addService(this)
+                    .addService(ServerInterceptors.intercept(this, new ServiceAuthInterceptor(
+                            ChatServiceITSupport.SERVICE_TOKEN, java.util.Set.of(ModerationServiceGrpc.SERVICE_NAME))))
                     .build()
                     .start();
         } catch (IOException e) {

@@ -45,6 +45,8 @@ public final class StandalonePlatform implements AutoCloseable {
 
     private final StandaloneProperties settings;
     private final ResolvedPorts ports;
+    /** The services' shared gRPC credentials for this run: made up at start, never written anywhere. */
+    private final String serviceToken = newServiceToken();
     private EmbeddedInfrastructure infrastructure;
     private final Deque<Running> running = new ArrayDeque<>();
     private volatile boolean closed;
@@ -167,12 +169,26 @@ public final class StandalonePlatform implements AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
+    private static String newServiceToken() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /** The token the services present to each other over gRPC in this run (for tools that call them directly). */
+    public String serviceToken() {
+        return serviceToken;
+    }
+
     /** Command-line arguments outrank every other property source, so they win over the service's own file. */
     private String[] arguments(ServiceLaunch service) {
         Map<String, String> properties = new LinkedHashMap<>(infrastructure.springProperties());
         properties.put("spring.mongodb.database", service.database());
         properties.put("server.address", settings.host());
         properties.put("server.port", String.valueOf(service.httpPort()));
+        properties.put("chat.service-auth.token", serviceToken);
+        // auth-service's SetAccountStatus checks its own secret; one secret serves both in this run.
+        properties.put("chat.auth.service-secret", serviceToken);
         if (service.grpcPort() != null) {
             // The address form "host:port" takes precedence over spring.grpc.server.port.
             properties.put("spring.grpc.server.address", settings.host() + ":" + service.grpcPort());

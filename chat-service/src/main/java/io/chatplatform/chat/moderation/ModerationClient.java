@@ -6,6 +6,8 @@ import io.chatplatform.contracts.moderation.CheckRequest;
 import io.chatplatform.contracts.moderation.CheckResponse;
 import io.chatplatform.contracts.moderation.ModerationServiceGrpc;
 import io.chatplatform.support.grpc.UnaryCalls;
+import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +23,13 @@ class ModerationClient implements DisposableBean {
     private final ManagedChannel channel;
     private final ModerationServiceGrpc.ModerationServiceStub stub;
 
-    ModerationClient(PreModerationProperties properties) {
+    ModerationClient(PreModerationProperties properties, ServiceAuthProperties serviceAuth) {
         this.properties = properties;
         // Connects lazily on the first call; a missing moderation-service only fails the checks, not the startup.
         this.channel = ManagedChannelBuilder.forTarget(properties.target())
                 .usePlaintext()
                 .build();
-        this.stub = ModerationServiceGrpc.newStub(channel);
+        this.stub = ServiceCredentials.attach(ModerationServiceGrpc.newStub(channel), serviceAuth.token());
     }
 
     /** Asks for a verdict on a stored message; errors with the gRPC status on failure or after the timeout. */

@@ -18,6 +18,8 @@ import io.chatplatform.contracts.chat.SendMessageResponse;
 import io.chatplatform.contracts.common.ConversationRef;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.chatplatform.websocket.WebSocketProperties;
+import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -36,13 +38,13 @@ public class ChatClient implements DisposableBean {
     private final ManagedChannel channel;
     private final ChatServiceGrpc.ChatServiceStub stub;
 
-    ChatClient(WebSocketProperties properties) {
+    ChatClient(WebSocketProperties properties, ServiceAuthProperties serviceAuth) {
         this.properties = properties;
         // Connects on the first call, so websocket-service starts whether or not chat-service is up yet.
         this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
                 .usePlaintext()
                 .build();
-        this.stub = ChatServiceGrpc.newStub(channel);
+        this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
     }
 
     public Mono<SendMessageResponse> send(SendMessageRequest request) {
