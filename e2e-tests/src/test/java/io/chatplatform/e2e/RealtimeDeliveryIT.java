@@ -174,6 +174,141 @@ class RealtimeDeliveryIT {
         }
     }
 
+    /**
+     * Redis restarts under a live DM stream: the live path stalls (the relay's publishes fail, websocket-service's
+     * subscriptions drop and come back), every message is still stored, and the client converges through resume,
+     * seeing each message once; live delivery and presence come back by themselves.
+     */
+    @Test
+    void afterARedisRestartLiveDmsResumeAndResumeFillsTheGapOnce() throws Exception {
+        User alice = register("alice");
+        User bob = register("bob");
+        String dmId = (String) api(alice).post().uri("/api/dm/{id}", bob.id()).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        try (Client bobWs = Client.connect(platform.gatewayUrl(), origin())) {
+            bobWs.authenticate(bob.token());
+            sendDm(alice, dmId, "before");
+            assertThat(bobWs.next("message").path("message").path("text").asString()).isEqualTo("before");
+
+            platform.infrastructure().stopRedis();
+            platform.infrastructure().startRedis();
+
+            // Sends work again once chat-service's Redis connection is back (its rate limiter lives there); each
+            // retry of a send carries the same clientMsgId, so nothing is stored twice.
+            java.util.Set<String> missed = new java.util.LinkedHashSet<>();
+            for (int i = 1; i <= 3; i++) {
+                String text = "during " + i;
+                org.awaitility.Awaitility.await().atMost(TIMEOUT).ignoreExceptions()
+                        .untilAsserted(() -> sendDm(alice, dmId, text));
+                missed.add(text);
+            }
+            // Whatever arrived live in the meantime counts; the rest comes from resume, after the last seq seen.
+            List<String> seen = new java.util.ArrayList<>();
+            long lastSeq = 1;
+            for (JsonNode live; (live = bobWs.poll("message", Duration.ofSeconds(2))) != null; ) {
+                seen.add(live.path("message").path("text").asString());
+                lastSeq = Math.max(lastSeq, live.path("message").path("seq").asLong());
+            }
+            bobWs.send(Map.of("type", "resume", "conversations", Map.of(dmId, lastSeq)));
+            assertThat(bobWs.next("resume.done").path("latestSeq").asLong()).isEqualTo(4);
+            while (!seen.containsAll(missed)) {
+                seen.add(bobWs.next("message").path("message").path("text").asString());
+            }
+            assertThat(seen).as("each missed message once").containsExactlyInAnyOrderElementsOf(missed);
+
+            // Live delivery is back: websocket-service subscribed again after Redis returned.
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> {
+                String probe = "after " + UUID.randomUUID();
+                sendDm(alice, dmId, probe);
+                JsonNode live = bobWs.poll("message", Duration.ofSeconds(2));
+                assertThat(live).isNotNull();
+            });
+            // Presence comes back with the next renewal of bob's connection.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(45)).untilAsserted(() ->
+                    assertThat(api(alice).get().uri("/api/presence?users={id}", bob.id()).exchange()
+                            .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody()
+                            .get("users")).isEqualTo(List.of(Map.of("userId", bob.id(), "online", true))));
+        }
+    }
+
+    /**
+     * A client that stops reading: once the socket's buffers and its bounded queue are full, the server closes it
+     * with 1013 (reconnect and resume) instead of buffering without bound, and another user's connection on the same
+     * instance keeps getting its events meanwhile.
+     */
+    @Test
+    void aReaderThatStopsReadingIsClosedWith1013AndOthersKeepTheirEvents() throws Exception {
+        User alice = register("alice");
+        User bob = register("bob");
+        User carol = register("carol");
+        String bobDm = (String) api(alice).post().uri("/api/dm/{id}", bob.id()).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String carolDm = (String) api(alice).post().uri("/api/dm/{id}", carol.id()).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        int websocketPort = platform.ports().websocket();
+        try (RawWebSocket slow = RawWebSocket.open("127.0.0.1", websocketPort, origin());
+             Client carolWs = Client.connect("http://127.0.0.1:" + websocketPort, origin())) {
+            slow.sendText(JSON.writeValueAsString(Map.of("type", "auth", "token", bob.token())));
+            assertThat(slow.read().text()).contains("\"ready\"");
+            carolWs.authenticate(carol.token());
+
+            // Bob's DM events, straight onto his Redis channel as chat-service's relay would publish them; bob reads
+            // none of them. 4,000-character texts fill the socket buffers within a few megabytes.
+            io.chatplatform.support.redis.RedisPubSub redis = platform.context("websocket-service")
+                    .getBean(io.chatplatform.support.redis.RedisPubSub.class);
+            String text = "x".repeat(4_000);
+            List<byte[]> flood = java.util.stream.LongStream.rangeClosed(1, 3_000)
+                    .mapToObj(seq -> dmCreated(bobDm, seq, alice.id(), text))
+                    .toList();
+            reactor.core.publisher.Flux.fromIterable(flood)
+                    .concatMap(envelope -> redis.publish(Topics.userChannel(bob.id()), envelope))
+                    .blockLast(TIMEOUT);
+
+            sendDm(alice, carolDm, "carol still gets hers");
+            assertThat(carolWs.next("message").path("message").path("text").asString())
+                    .isEqualTo("carol still gets hers");
+
+            // Reading now: what was buffered, then the close frame.
+            int closeCode = -1;
+            int delivered = 0;
+            for (RawWebSocket.Frame frame; (frame = slow.read()) != null; ) {
+                if (frame.opcode() == 0x8) {
+                    closeCode = frame.closeCode();
+                    break;
+                }
+                delivered++;
+            }
+            assertThat(closeCode).isEqualTo(1013);
+            assertThat(delivered).as("the server stopped queueing well before 3,000 frames").isLessThan(3_000);
+        }
+    }
+
+    private static byte[] dmCreated(String dmId, long seq, String senderId, String text) {
+        io.chatplatform.contracts.chat.ChatMessage message = io.chatplatform.contracts.chat.ChatMessage.newBuilder()
+                .setMessageId(String.format("%024x", seq))
+                .setConversation(io.chatplatform.contracts.common.ConversationRef.newBuilder().setId(dmId)
+                        .setKind(io.chatplatform.contracts.common.ConversationKind.CONVERSATION_KIND_DM))
+                .setSeq(seq)
+                .setSenderUserId(senderId)
+                .setClientMsgId("flood-" + seq)
+                .setText(text)
+                .build();
+        return EventEnvelope.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setType("message.created")
+                .setProducer("chat-service")
+                .setPartitionKey(dmId)
+                .setMessageCreated(io.chatplatform.contracts.events.MessageCreated.newBuilder().setMessage(message))
+                .build()
+                .toByteArray();
+    }
+
+    private static void sendDm(User from, String dmId, String text) {
+        api(from).post().uri("/api/conversations/{id}/messages", dmId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("clientMsgId", "dm-" + text, "text", text))
+                .exchange().expectStatus().is2xxSuccessful();
+    }
+
     @Test
     void theHandshakeAndTheFirstFrameAreChecked() throws Exception {
         String direct = "http://127.0.0.1:" + platform.ports().websocket();
@@ -273,6 +408,7 @@ class RealtimeDeliveryIT {
         properties.put("spring.mongodb.database", "websocket");
         properties.put("chat.jwt.jwks-uri", "http://127.0.0.1:" + platform.ports().auth() + "/.well-known/jwks.json");
         properties.put("chat.websocket.chat-target", "127.0.0.1:" + platform.ports().chatGrpc());
+        properties.put("chat.service-auth.token", platform.serviceToken());
         properties.put("chat.websocket.allowed-origins", origin());
         properties.put("spring.cloud.gateway.server.webflux.enabled", "false");
         properties.put("spring.cloud.gateway.server.webflux.redis.enabled", "false");

@@ -224,6 +224,34 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         }
     }
 
+    /**
+     * Stops redis-server as if it crashed or was restarted by an operator (clients see their connections drop), for
+     * fault drills; {@link #startRedis()} brings it back on the same port. An in-memory Redis comes back empty.
+     */
+    public synchronized void stopRedis() {
+        requireRunning();
+        redis().close();
+        log.info("Redis stopped (fault drill)");
+    }
+
+    /** Starts redis-server again after {@link #stopRedis()}, on the same port; returns once it answers. */
+    public synchronized void startRedis() {
+        requireRunning();
+        startOne(redis());
+        log.info("Redis started again (fault drill)");
+    }
+
+    private void requireRunning() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException("Embedded infrastructure is " + state);
+        }
+    }
+
+    private RedisServerProcess redis() {
+        return servers.stream().filter(RedisServerProcess.class::isInstance).map(RedisServerProcess.class::cast)
+                .findFirst().orElseThrow();
+    }
+
     /** Stops the servers in reverse start order and deletes the temp directory; a second call does nothing. */
     @Override
     public synchronized void close() {
