@@ -227,6 +227,10 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_AUTH_KEYS_0_KID" "key" "jwt-kid" "optional" true) }}
 {{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_AUTH_KEYS_0_PRIVATE_KEY" "key" "jwt-private-key" "optional" true) }}
 {{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_AUTH_KEYS_0_PUBLIC_KEY" "key" "jwt-public-key" "optional" true) }}
+# The key that signed before the last rotation: published (and accepted) only, until its tokens have expired.
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_AUTH_KEYS_1_KID" "key" "jwt-previous-kid" "optional" true) }}
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_AUTH_KEYS_1_PRIVATE_KEY" "key" "jwt-previous-private-key" "optional" true) }}
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_AUTH_KEYS_1_PUBLIC_KEY" "key" "jwt-previous-public-key" "optional" true) }}
 {{- else if eq .key "chatService" }}
 {{- include "chat-platform.env.kafka" $root }}
 {{- include "chat-platform.env.redis" $root }}

@@ -322,6 +322,9 @@ class HelmChartTest {
         assertThat(givenData).containsEntry("jwt-kid", "2026-01").containsEntry("auth-service-secret", "s".repeat(40));
         assertThat(givenData.get("jwt-private-key")).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(secretRef(given, "auth-service", "CHAT_AUTH_SERVICE_SECRET")).containsEntry("name", RELEASE + "-secrets");
+        // During a rotation the previous key is the second configured key: published, no longer signing.
+        assertThat(secretRef(given, "auth-service", "CHAT_AUTH_KEYS_1_PRIVATE_KEY"))
+                .containsEntry("key", "jwt-previous-private-key").containsEntry("optional", true);
         assertThat(given.find("Secret", RELEASE + "-generated").map(secret -> (Map<String, String>) at(secret, "stringData")))
                 .hasValueSatisfying(stored -> assertThat(stored).doesNotContainKey("auth-service-secret"));
     }
