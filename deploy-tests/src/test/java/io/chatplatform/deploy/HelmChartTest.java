@@ -386,6 +386,15 @@ class HelmChartTest {
                 .hasMessageContaining("schema");
     }
 
+    @Test
+    void anAutoscalerWhoseMinimumExceedsItsMaximumIsRefused() {
+        // Beyond what the schema can say: the template compares the two.
+        assertThatThrownBy(() -> render(command -> command
+                .set("websocketService.autoscaling.minReplicas", 5)
+                .set("websocketService.autoscaling.maxReplicas", 3)))
+                .hasMessageContaining("websocketService.autoscaling: minReplicas (5) is above maxReplicas (3)");
+    }
+
     private static Object parseScalar(String text) {
         return switch (text) {
             case "true" -> true;
