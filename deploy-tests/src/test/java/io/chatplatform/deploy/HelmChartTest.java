@@ -313,6 +313,9 @@ class HelmChartTest {
         assertThat(secretRef(generated, "auth-service", "CHAT_AUTH_KEYS_0_PRIVATE_KEY"))
                 .containsEntry("optional", true);
 
+        assertThat(render(command -> command.set("secrets.generate", false)).find("Secret", RELEASE + "-generated"))
+                .as("created beforehand, for tools that render on every sync").isEmpty();
+
         Manifests given = render(command -> command
                 .set("secrets.jwt.kid", "2026-01")
                 .set("secrets.jwt.privateKey", "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----")
