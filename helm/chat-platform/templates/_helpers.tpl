@@ -238,6 +238,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{ include "chat-platform.env.jwt" $root }}
 - name: CHAT_CHAT_SERVICE_PRE_MODERATION_TARGET
   value: {{ printf "%s-moderation-service:9093" $fullname | quote }}
+# Service credentials on gRPC between the platform's services (the same secret as auth's SetAccountStatus).
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_SERVICE_AUTH_TOKEN" "key" "auth-service-secret" "secret" (include "chat-platform.serviceSecretName" $root)) }}
 {{- else if eq .key "websocketService" }}
 {{- include "chat-platform.env.kafka" $root }}
 {{- include "chat-platform.env.redis" $root }}
@@ -246,6 +248,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: {{ printf "%s-chat-service:9092" $fullname | quote }}
 - name: CHAT_WEBSOCKET_ALLOWED_ORIGINS
   value: {{ include "chat-platform.publicUrl" $root | quote }}
+# Service credentials on gRPC between the platform's services (the same secret as auth's SetAccountStatus).
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_SERVICE_AUTH_TOKEN" "key" "auth-service-secret" "secret" (include "chat-platform.serviceSecretName" $root)) }}
 {{- else if eq .key "moderationService" }}
 {{- include "chat-platform.env.kafka" $root }}
 {{- include "chat-platform.env.redis" $root }}
@@ -256,6 +260,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 - name: CHAT_MODERATION_CHAT_TARGET
   value: {{ printf "%s-chat-service:9092" $fullname | quote }}
 {{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_MODERATION_AUTH_SERVICE_SECRET" "key" "auth-service-secret" "secret" (include "chat-platform.serviceSecretName" $root)) }}
+# Service credentials on gRPC between the platform's services (the same secret as auth's SetAccountStatus).
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_SERVICE_AUTH_TOKEN" "key" "auth-service-secret" "secret" (include "chat-platform.serviceSecretName" $root)) }}
 {{- else if eq .key "notificationService" }}
 {{- include "chat-platform.env.kafka" $root }}
 {{- include "chat-platform.env.redis" $root }}

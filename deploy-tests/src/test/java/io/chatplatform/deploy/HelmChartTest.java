@@ -310,6 +310,11 @@ class HelmChartTest {
         assertThat(secretRef(generated, "auth-service", "CHAT_AUTH_SERVICE_SECRET"))
                 .containsEntry("name", RELEASE + "-generated")
                 .isEqualTo(secretRef(generated, "moderation-service", "CHAT_MODERATION_AUTH_SERVICE_SECRET"));
+        // The same secret is the service credential every gRPC caller and server of the platform uses.
+        for (String service : List.of("chat-service", "websocket-service", "moderation-service")) {
+            assertThat(secretRef(generated, service, "CHAT_SERVICE_AUTH_TOKEN")).as(service)
+                    .isEqualTo(secretRef(generated, "auth-service", "CHAT_AUTH_SERVICE_SECRET"));
+        }
         assertThat(secretRef(generated, "auth-service", "CHAT_AUTH_KEYS_0_PRIVATE_KEY"))
                 .containsEntry("optional", true);
 
