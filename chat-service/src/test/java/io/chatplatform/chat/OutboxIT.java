@@ -163,6 +163,29 @@ class OutboxIT extends ChatServiceITSupport {
         await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0);
     }
 
+    @Test
+    void eventsWhoseMarkerWasNeverWrittenAreFoundByTheSearchAtStart() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Crash before the marker", "private");
+        relay.stop();
+        try {
+            await().atMost(TIMEOUT).until(() -> !relay.isRunning());
+            for (int i = 1; i <= 2; i++) {
+                sent(owner, roomId, "unmarked " + i);
+            }
+            // As if the process died between storing each message (with its events) and writing its marker.
+            mongo.remove(query(where("conversationId").is(roomId)), "outbox").block(TIMEOUT);
+            assertThat(pendingCount(roomId)).isEqualTo(2);
+        } finally {
+            relay.start();
+        }
+
+        assertThat(kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 2))
+                .extracting(event -> event.getMessageCreated().getMessage().getText())
+                .containsExactly("unmarked 1", "unmarked 2");
+        await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0);
+    }
+
     private long pendingCount(String conversationId) {
         return mongo.count(query(where("conversationId").is(conversationId).and("outboxPending").is(true)), "messages")
                 .block(TIMEOUT);

@@ -92,6 +92,8 @@ public class OutboxRelay implements SmartLifecycle {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        // Each start searches every outbox first: a crash may have kept markers from being written.
+        recoveryDueMillis = 0;
         polling = Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()).map(tick -> Boolean.TRUE),
                         markers.rings())
                 // Ticks and rings during a pass collapse into one more pass, which reads everything pending.
