@@ -187,7 +187,7 @@ class RealtimeDeliveryIT {
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
         try (Client bobWs = Client.connect(platform.gatewayUrl(), origin())) {
             bobWs.authenticate(bob.token());
-            sendDm(alice, dmId, "before");
+            sendMessage(alice, dmId, "before");
             assertThat(bobWs.next("message").path("message").path("text").asString()).isEqualTo("before");
 
             platform.infrastructure().stopRedis();
@@ -199,7 +199,7 @@ class RealtimeDeliveryIT {
             for (int i = 1; i <= 3; i++) {
                 String text = "during " + i;
                 org.awaitility.Awaitility.await().atMost(TIMEOUT).ignoreExceptions()
-                        .untilAsserted(() -> sendDm(alice, dmId, text));
+                        .untilAsserted(() -> sendMessage(alice, dmId, text));
                 missed.add(text);
             }
             // Whatever arrived live in the meantime counts; the rest comes from resume, after the last seq seen.
@@ -219,7 +219,7 @@ class RealtimeDeliveryIT {
             // Live delivery is back: websocket-service subscribed again after Redis returned.
             org.awaitility.Awaitility.await().atMost(TIMEOUT).untilAsserted(() -> {
                 String probe = "after " + UUID.randomUUID();
-                sendDm(alice, dmId, probe);
+                sendMessage(alice, dmId, probe);
                 JsonNode live = bobWs.poll("message", Duration.ofSeconds(2));
                 assertThat(live).isNotNull();
             });
@@ -264,7 +264,7 @@ class RealtimeDeliveryIT {
                     .concatMap(envelope -> redis.publish(Topics.userChannel(bob.id()), envelope))
                     .blockLast(TIMEOUT);
 
-            sendDm(alice, carolDm, "carol still gets hers");
+            sendMessage(alice, carolDm, "carol still gets hers");
             assertThat(carolWs.next("message").path("message").path("text").asString())
                     .isEqualTo("carol still gets hers");
 
@@ -303,8 +303,8 @@ class RealtimeDeliveryIT {
                 .toByteArray();
     }
 
-    private static void sendDm(User from, String dmId, String text) {
-        api(from).post().uri("/api/conversations/{id}/messages", dmId).contentType(MediaType.APPLICATION_JSON)
+    private static void sendMessage(User from, String conversationId, String text) {
+        api(from).post().uri("/api/conversations/{id}/messages", conversationId).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("clientMsgId", "dm-" + text, "text", text))
                 .exchange().expectStatus().is2xxSuccessful();
     }
@@ -400,6 +400,96 @@ class RealtimeDeliveryIT {
     }
 
     /** Another websocket-service on the platform's infrastructure and services, as a second replica would run. */
+    /**
+     * Kafka stops mid-stream: sends are still acknowledged (stored with their events), the outbox holds the events
+     * until the broker is back and then drains, and a room member ends up with every acknowledged message exactly
+     * once, live or by resume.
+     */
+    @Test
+    void kafkaStopsAndRestartsMidStreamAndNoAcknowledgedMessageIsLostOrShownTwice() throws Exception {
+        User alice = register("alice");
+        User bob = register("bob");
+        String roomId = (String) api(alice).post().uri("/api/rooms").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Outage " + UUID.randomUUID(), "visibility", "public"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        api(bob).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+        try (Client bobWs = Client.connect(platform.gatewayUrl(), origin())) {
+            bobWs.authenticate(bob.token());
+            java.util.Set<String> acknowledged = new java.util.LinkedHashSet<>();
+            platform.infrastructure().stopKafka();
+            try {
+                for (int i = 1; i <= 5; i++) {
+                    String text = "during the outage " + i;
+                    sendMessage(alice, roomId, text);
+                    acknowledged.add(text);
+                }
+            } finally {
+                platform.infrastructure().startKafka();
+            }
+            // The outbox drains once the broker is back.
+            org.springframework.data.mongodb.core.ReactiveMongoTemplate chatMongo = platform.context("chat-service")
+                    .getBean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> chatMongo.count(
+                    org.springframework.data.mongodb.core.query.Query.query(
+                            org.springframework.data.mongodb.core.query.Criteria.where("conversationId").is(roomId)
+                                    .and("outboxPending").is(true)), "messages").block(TIMEOUT) == 0);
+            // What arrived live counts; resume from the highest seq seen fills the rest.
+            List<String> seen = new java.util.ArrayList<>();
+            long lastSeq = 0;
+            for (JsonNode live; (live = bobWs.poll("message", Duration.ofSeconds(3))) != null; ) {
+                seen.add(live.path("message").path("text").asString());
+                lastSeq = Math.max(lastSeq, live.path("message").path("seq").asLong());
+            }
+            bobWs.send(Map.of("type", "resume", "conversations", Map.of(roomId, lastSeq)));
+            assertThat(bobWs.next("resume.done").path("latestSeq").asLong()).isEqualTo(5);
+            while (!seen.containsAll(acknowledged)) {
+                seen.add(bobWs.next("message").path("message").path("text").asString());
+            }
+            assertThat(seen).as("every acknowledged message, once").containsExactlyInAnyOrderElementsOf(acknowledged);
+            List<?> history = (List<?>) api(bob).get().uri("/api/conversations/{id}/messages", roomId).exchange()
+                    .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("messages");
+            assertThat(history).extracting(entry -> ((Number) ((Map<?, ?>) entry).get("seq")).longValue())
+                    .as("gap-free").containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
+    /**
+     * A websocket-service instance goes away under its clients: they reconnect to the other instance and resume from
+     * the last seq they saw, and get what was sent meanwhile, once each.
+     */
+    @Test
+    void whenAnInstanceGoesAwayItsClientsResumeOnTheOtherWithoutLoss() throws Exception {
+        User alice = register("alice");
+        User bob = register("bob");
+        String dmId = (String) api(alice).post().uri("/api/dm/{id}", bob.id()).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        long lastSeen;
+        try (ConfigurableApplicationContext second = secondWebSocketInstance()) {
+            String secondUrl = "http://127.0.0.1:" + ((ReactiveWebServerApplicationContext) second).getWebServer()
+                    .getPort();
+            Client bobWs = Client.connect(secondUrl, origin());
+            bobWs.authenticate(bob.token());
+            sendMessage(alice, dmId, "first");
+            lastSeen = bobWs.next("message").path("message").path("seq").asLong();
+            second.close();
+            assertThat(bobWs.closeStatus()).as("told to reconnect elsewhere").isIn(1001, 1006, 1012);
+            bobWs.close();
+        }
+        for (int i = 1; i <= 3; i++) {
+            sendMessage(alice, dmId, "while reconnecting " + i);
+        }
+        try (Client bobWs = Client.connect(platform.gatewayUrl(), origin())) {
+            bobWs.authenticate(bob.token());
+            bobWs.send(Map.of("type", "resume", "conversations", Map.of(dmId, lastSeen)));
+            assertThat(bobWs.next("resume.done").path("latestSeq").asLong()).isEqualTo(lastSeen + 3);
+            assertThat(bobWs.textsUntil(java.util.Set.of("while reconnecting 1", "while reconnecting 2",
+                    "while reconnecting 3"))).as("each once").hasSize(3);
+            assertThat(bobWs.unclaimed()).as("nothing twice").noneMatch(frame -> frame.path("type").asString()
+                    .equals("message"));
+        }
+    }
+
     private static ConfigurableApplicationContext secondWebSocketInstance() {
         Map<String, String> properties = new java.util.LinkedHashMap<>(platform.infrastructure().springProperties());
         properties.put("server.port", "0");

@@ -230,15 +230,36 @@ public final class EmbeddedInfrastructure implements Infrastructure {
      */
     public synchronized void stopRedis() {
         requireRunning();
-        redis().close();
+        server(RedisServerProcess.class).close();
         log.info("Redis stopped (fault drill)");
     }
 
     /** Starts redis-server again after {@link #stopRedis()}, on the same port; returns once it answers. */
     public synchronized void startRedis() {
         requireRunning();
-        startOne(redis());
+        startOne(server(RedisServerProcess.class));
         log.info("Redis started again (fault drill)");
+    }
+
+    /**
+     * Stops the Kafka broker (and its KRaft controller) as in an outage, for fault drills; {@link #startKafka()}
+     * brings it back on the same ports with its data (topics, committed offsets).
+     */
+    public synchronized void stopKafka() {
+        requireRunning();
+        server(KafkaBroker.class).close();
+        log.info("Kafka stopped (fault drill)");
+    }
+
+    /** Starts the Kafka broker again after {@link #stopKafka()}; returns once it accepts produce requests. */
+    public synchronized void startKafka() {
+        requireRunning();
+        startOne(server(KafkaBroker.class));
+        log.info("Kafka started again (fault drill)");
+    }
+
+    private <S extends EmbeddedServer> S server(Class<S> type) {
+        return servers.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
     }
 
     private void requireRunning() {
@@ -247,10 +268,6 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         }
     }
 
-    private RedisServerProcess redis() {
-        return servers.stream().filter(RedisServerProcess.class::isInstance).map(RedisServerProcess.class::cast)
-                .findFirst().orElseThrow();
-    }
 
     /** Stops the servers in reverse start order and deletes the temp directory; a second call does nothing. */
     @Override
