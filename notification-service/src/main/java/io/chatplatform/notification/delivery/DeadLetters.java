@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Publishes notifications that failed after their retries to Kafka {@code notification.dead-letter} (key = user). */
 @Component
@@ -50,7 +51,24 @@ public class DeadLetters {
      * swallowed: the notification is lost either way, and failing here would redeliver (and resend) the source event.
      */
     public Mono<Void> publish(Failure failure) {
-        EventEnvelope envelope = EventEnvelope.newBuilder()
+        log.warn("Dead-lettering {} notification {} for user {} after {} attempts: {}", failure.channel().tag(),
+                failure.notificationId(), failure.userId(), failure.attempts(), truncate(failure.lastError()));
+        // A random event id draws on SecureRandom, which may read /dev/urandom: not on an event loop.
+        return Mono.fromCallable(() -> envelope(failure))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(envelope -> topicReady.then(kafka.send(new OutboundRecord(
+                        Topics.NOTIFICATION_DEAD_LETTER, failure.userId(), envelope.toByteArray(),
+                        Map.of("event-type", envelope.getType())))))
+                .doOnNext(sent -> metrics.count(failure.channel(), NotificationMetrics.Outcome.DEAD_LETTERED))
+                .onErrorResume(error -> {
+                    log.error("Could not dead-letter notification {}: {}", failure.notificationId(), error.toString());
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    private static EventEnvelope envelope(Failure failure) {
+        return EventEnvelope.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setType(EventTypes.NOTIFICATION_DEAD_LETTERED)
                 .setOccurredAt(timestamp(failure.lastAttemptAt()))
@@ -69,17 +87,6 @@ public class DeadLetters {
                         .setFirstAttemptAt(timestamp(failure.firstAttemptAt()))
                         .setLastAttemptAt(timestamp(failure.lastAttemptAt())))
                 .build();
-        log.warn("Dead-lettering {} notification {} for user {} after {} attempts: {}", failure.channel().tag(),
-                failure.notificationId(), failure.userId(), failure.attempts(), truncate(failure.lastError()));
-        return topicReady
-                .then(kafka.send(new OutboundRecord(Topics.NOTIFICATION_DEAD_LETTER, failure.userId(),
-                        envelope.toByteArray(), Map.of("event-type", envelope.getType()))))
-                .doOnNext(sent -> metrics.count(failure.channel(), NotificationMetrics.Outcome.DEAD_LETTERED))
-                .onErrorResume(error -> {
-                    log.error("Could not dead-letter notification {}: {}", failure.notificationId(), error.toString());
-                    return Mono.empty();
-                })
-                .then();
     }
 
     private static String truncate(String error) {

@@ -91,10 +91,17 @@ class DueNotifications implements SmartLifecycle {
     Mono<Void> sendDue() {
         Instant now = clock.instant();
         return schedule.claimDuePushes(now, properties.claimLease(), BATCH)
-                .flatMap(this::push, CONCURRENCY)
+                .flatMap(push -> push(push).onErrorResume(error -> failed(push.id(), error)), CONCURRENCY)
                 .thenMany(schedule.claimDueDigests(now, properties.claimLease(), BATCH))
-                .flatMap(this::digest, CONCURRENCY)
+                .flatMap(digest -> digest(digest).onErrorResume(error -> failed(digest.userId(), error)),
+                        CONCURRENCY)
                 .then();
+    }
+
+    /** One notification failed (MongoDB, Kafka away): its claim runs out and a later round takes it again. */
+    private static Mono<Void> failed(String id, Throwable error) {
+        log.warn("Due notification {} failed, retrying after its claim expires: {}", id, error.toString());
+        return Mono.empty();
     }
 
     private Mono<Void> push(PendingPush pending) {

@@ -189,7 +189,7 @@ public final class PushEndpoint implements AutoCloseable {
             throw new GeneralSecurityException("VAPID token without sub");
         }
         JsonNode payload = JSON.readTree(Rfc8291.decrypt(body, device.keys));
-        return new Received(Instant.now(), Map.copyOf(headers), payload, key, claims);
+        return new Received(Instant.now(), java.util.Collections.unmodifiableMap(headers), payload, key, claims);
     }
 
     @Override
