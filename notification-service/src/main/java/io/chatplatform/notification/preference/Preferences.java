@@ -3,7 +3,6 @@ package io.chatplatform.notification.preference;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -53,19 +52,6 @@ public record Preferences(
         return start.isBefore(end)
                 ? !local.isBefore(start) && local.isBefore(end)
                 : !local.isBefore(start) || local.isBefore(end);
-    }
-
-    /** {@code at} itself outside the quiet hours, else the moment they end. */
-    public Instant nextAllowed(Instant at) {
-        if (!isQuiet(at)) {
-            return at;
-        }
-        ZonedDateTime local = at.atZone(zone());
-        ZonedDateTime end = local.with(LocalTime.parse(quietEnd));
-        if (!end.isAfter(local)) {
-            end = end.plusDays(1);
-        }
-        return end.toInstant();
     }
 
     private ZoneId zone() {
