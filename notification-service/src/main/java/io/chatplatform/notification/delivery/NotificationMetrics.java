@@ -37,6 +37,11 @@ public class NotificationMetrics {
         this.registry = registry;
     }
 
+    /** Counters on the given registry, for code built without Spring. */
+    public static NotificationMetrics forRegistry(MeterRegistry registry) {
+        return new NotificationMetrics(registry);
+    }
+
     public void count(Channel channel, Outcome outcome) {
         counter(channel, outcome).increment();
     }

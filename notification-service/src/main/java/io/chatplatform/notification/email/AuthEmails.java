@@ -4,9 +4,9 @@ import static io.chatplatform.notification.email.EmailLayout.escape;
 import static io.chatplatform.notification.email.EmailLayout.link;
 
 import io.chatplatform.notification.NotificationProperties;
+import io.chatplatform.notification.delivery.Links;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /** The account emails auth-service asks for: verify an address, reset a password. Their links carry the token. */
 @Component
@@ -55,11 +55,6 @@ public class AuthEmails {
     }
 
     private String url(String path, String token) {
-        return UriComponentsBuilder.fromUriString(settings.publicUrl())
-                .path(path)
-                .queryParam("token", token)
-                .encode()
-                .build()
-                .toUriString();
+        return Links.withQuery(settings.publicUrl(), path, "token", token);
     }
 }

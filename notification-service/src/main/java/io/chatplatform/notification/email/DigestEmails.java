@@ -4,10 +4,10 @@ import static io.chatplatform.notification.email.EmailLayout.escape;
 import static io.chatplatform.notification.email.EmailLayout.link;
 
 import io.chatplatform.notification.NotificationProperties;
+import io.chatplatform.notification.delivery.Links;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /** One email that lists a user's unread messages, with a {@code List-Unsubscribe} header and link (RFC 2369, 8058). */
 @Component
@@ -62,10 +62,6 @@ public class DigestEmails {
     }
 
     private String conversationUrl(String conversationId) {
-        return UriComponentsBuilder.fromUriString(settings.publicUrl())
-                .queryParam("conversation", conversationId)
-                .encode()
-                .build()
-                .toUriString();
+        return Links.conversation(settings.publicUrl(), conversationId);
     }
 }

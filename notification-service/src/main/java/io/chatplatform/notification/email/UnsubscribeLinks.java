@@ -1,16 +1,13 @@
 package io.chatplatform.notification.email;
 
 import io.chatplatform.notification.NotificationProperties;
+import io.chatplatform.notification.delivery.Links;
 import io.chatplatform.notification.push.VapidKeys;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,12 +30,7 @@ public class UnsubscribeLinks {
 
     /** The link for the user's emails. */
     public Mono<String> linkFor(String userId) {
-        return secret.map(key -> UriComponentsBuilder.fromUriString(publicUrl)
-                .path(PATH)
-                .queryParam("token", userId + "." + sign(key, userId))
-                .encode()
-                .build()
-                .toUriString());
+        return secret.map(key -> Links.withQuery(publicUrl, PATH, "token", userId + "." + sign(key, userId)));
     }
 
     /** The user a token was made for, or empty for a forged or damaged token. */
@@ -55,12 +47,6 @@ public class UnsubscribeLinks {
     }
 
     private static String sign(byte[] key, String userId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return URL.encodeToString(mac.doFinal(userId.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
-        }
+        return URL.encodeToString(VapidKeys.hmacSha256(key, userId));
     }
 }

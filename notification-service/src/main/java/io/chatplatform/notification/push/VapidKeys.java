@@ -78,13 +78,18 @@ public class VapidKeys {
     public record Keys(VAPIDKeyPair pair, String publicKey, byte[] privateKey) {
 
         byte[] derive(String purpose) {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(privateKey, "HmacSHA256"));
-                return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
-            }
+            return hmacSha256(privateKey, purpose);
+        }
+    }
+
+    /** HMAC-SHA256 of a UTF-8 string. */
+    public static byte[] hmacSha256(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
         }
     }
 

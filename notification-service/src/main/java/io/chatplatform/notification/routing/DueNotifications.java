@@ -2,6 +2,7 @@ package io.chatplatform.notification.routing;
 
 import io.chatplatform.contracts.chat.Member;
 import io.chatplatform.notification.NotificationProperties;
+import io.chatplatform.notification.delivery.Links;
 import io.chatplatform.notification.directory.Recipient;
 import io.chatplatform.notification.directory.RecipientDirectory;
 import io.chatplatform.notification.email.DigestEmails;
@@ -22,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -202,11 +202,7 @@ class DueNotifications implements SmartLifecycle {
         payload.put("senderId", message.senderId());
         payload.put("senderName", senderName);
         payload.put("mention", message.mentioned());
-        payload.put("url", UriComponentsBuilder.fromUriString(properties.email().publicUrl())
-                .queryParam("conversation", message.conversationId())
-                .encode()
-                .build()
-                .toUriString());
+        payload.put("url", Links.conversation(properties.email().publicUrl(), message.conversationId()));
         String urgency = message.dm() || message.mentioned() ? properties.push().urgency() : "normal";
         return new PushDelivery.Notification(title, message.preview(), payload, urgency);
     }

@@ -84,7 +84,9 @@ class Schedule {
 
     /**
      * Removes the entries a digest dealt with. Entries that arrived while it was sent start the next digest, due
-     * {@code delay} after the oldest of them; with none left the digest is removed.
+     * {@code delay} after the oldest of them; with none left the digest is removed. An entry added between that
+     * check and the removal waits for the user's next message to schedule a digest again (single-document writes
+     * only, as the embedded MongoDB has no transactions).
      */
     Mono<Void> digestDone(Digest digest, Collection<String> entryIds, Duration delay) {
         return mongo.remove(query(where("_id").in(entryIds)), DigestEntry.class)
