@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param claimLease    how long an instance owns a due notification it picked; another may take it after that
  * @param dedupeTtl     how long "this event was handled for this recipient" is remembered in Redis; longer than
  *                      any redelivery can come late
+ * @param maxMessageAge a message older than this when its event is read notifies nobody: a new consumer group reads
+ *                      {@code chat.messages} from the oldest retained record, and nobody wants pushes about those
  * @param vapid         the VAPID key pair and contact
  * @param push          WebPush delivery
  * @param email         email delivery
@@ -33,6 +35,7 @@ public record NotificationProperties(
         @DefaultValue("1s") @NotNull @DurationMin(millis = 10) Duration pollInterval,
         @DefaultValue("2m") @NotNull @DurationMin(seconds = 1) Duration claimLease,
         @DefaultValue("7d") @NotNull @DurationMin(minutes = 1) Duration dedupeTtl,
+        @DefaultValue("1h") @NotNull @DurationMin(minutes = 1) Duration maxMessageAge,
         @DefaultValue @Valid Vapid vapid,
         @DefaultValue @Valid Push push,
         @DefaultValue @Valid Email email,

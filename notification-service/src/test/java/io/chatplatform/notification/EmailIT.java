@@ -50,6 +50,7 @@ class EmailIT extends NotificationITSupport {
 
         await().atMost(TIMEOUT).until(() -> mailsTo(smtp, bob).size() == 1 && digestEntries(bob) == 0);
         MimeMessage mail = mailsTo(smtp, bob).get(0);
+        assertThat(counted("email", "sent")).isPositive();
         assertThat(mail.getSubject()).isEqualTo("2 unread messages");
         assertThat(mail.getFrom()[0].toString()).contains("no-reply@localhost");
         Map<String, String> parts = parts(mail);

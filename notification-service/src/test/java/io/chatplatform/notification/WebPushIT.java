@@ -47,10 +47,12 @@ class WebPushIT extends NotificationITSupport {
         String dm = dm(ann, bob);
         String text = "Hi Bob! " + "x".repeat(300);
         ChatMessage message = Events.message(dm, true, 1, ann, text);
+        double sentBefore = counted("push", "sent");
 
         publishChat(Events.created(message, bob));
 
         await().atMost(TIMEOUT).until(() -> bobPhone.received().size() == 1 && bobLaptop.received().size() == 1);
+        assertThat(counted("push", "sent")).isGreaterThanOrEqualTo(sentBefore + 2);
         PushEndpoint.Received push = bobPhone.received().get(0);
         assertThat(bobPhone.rejected()).isEmpty();
         assertThat(push.payload().path("title").asString()).isEqualTo("Ann <b>&");
@@ -65,6 +67,22 @@ class WebPushIT extends NotificationITSupport {
         assertThat(push.vapidKey()).isEqualTo(vapidPublicKey());
         assertThat(push.vapidClaims().path("aud").asString()).isEqualTo(PUSH_SERVICE.origin());
         assertThat(annDevice.attempts()).isZero();
+    }
+
+    @Test
+    void aMessageFromLongAgoNotifiesNobody() {
+        String ann = user("Ann");
+        String bob = user("Bob");
+        PushEndpoint.Device phone = subscribe(bob);
+        String dm = dm(ann, bob);
+        EventEnvelope old = Events.created(Events.message(dm, true, 1, ann, "from last week"), bob);
+        old = old.toBuilder().setOccurredAt(Events.timestamp(Instant.now().minus(Duration.ofDays(7)))).build();
+
+        publishChat(old);
+        publishChat(Events.created(Events.message(dm, true, 2, ann, "from now"), bob));
+
+        await().atMost(TIMEOUT).until(() -> phone.received().size() == 1);
+        assertThat(bodies(phone)).containsExactly("from now");
     }
 
     @Test

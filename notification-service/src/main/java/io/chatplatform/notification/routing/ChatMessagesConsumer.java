@@ -53,6 +53,7 @@ class ChatMessagesConsumer extends GroupConsumer {
     private final NotificationMetrics metrics;
     private final NotificationProperties.Push push;
     private final int previewLength;
+    private final Duration maxMessageAge;
     private final Clock clock;
 
     ChatMessagesConsumer(KafkaSubscriber kafka, KafkaTopics topics, ChatMembers members, PresenceReader presence,
@@ -70,6 +71,7 @@ class ChatMessagesConsumer extends GroupConsumer {
         this.metrics = metrics;
         this.push = properties.push();
         this.previewLength = properties.push().previewLength();
+        this.maxMessageAge = properties.maxMessageAge();
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -94,6 +96,10 @@ class ChatMessagesConsumer extends GroupConsumer {
     private Mono<Void> created(EventEnvelope envelope, ChatMessage message, List<String> dmRecipients) {
         if (message.getKind() != EntryKind.ENTRY_KIND_MESSAGE && message.getKind() != EntryKind.ENTRY_KIND_UNSPECIFIED
                 || message.getDeleted()) {
+            return Mono.empty();
+        }
+        // Old news (a new consumer group starts at the oldest retained record): nobody is notified.
+        if (instant(envelope.getOccurredAt()).isBefore(clock.instant().minus(maxMessageAge))) {
             return Mono.empty();
         }
         boolean dm = message.getConversation().getKind() == ConversationKind.CONVERSATION_KIND_DM;

@@ -14,7 +14,7 @@ class DigestEmailsTest {
             "Chat <no-reply@chat.example>", "https://chat.example", "/verify-email", "/reset-password", 3, 4,
             Duration.ofSeconds(2));
     private final DigestEmails digests = new DigestEmails(new NotificationProperties("127.0.0.1:9092",
-            Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofDays(7), null, null,
+            Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofDays(7), Duration.ofHours(1), null, null,
             SETTINGS, null));
 
     @Test

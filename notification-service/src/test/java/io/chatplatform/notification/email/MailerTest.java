@@ -27,7 +27,7 @@ class MailerTest {
         smtp.setPort(closedPort);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         NotificationProperties properties = new NotificationProperties("127.0.0.1:9092", Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofDays(7), null, null,
+                Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofDays(7), Duration.ofHours(1), null, null,
                 new NotificationProperties.Email("Chat <no-reply@chat.example>", "https://chat.example",
                         "/verify-email", "/reset-password", 20, 3, Duration.ofMillis(10)),
                 null);
