@@ -31,7 +31,7 @@ public class DeadLetters {
     private final NotificationMetrics metrics;
     private final Mono<Void> topicReady;
 
-    DeadLetters(KafkaPublisher kafka, KafkaTopics topics, NotificationMetrics metrics) {
+    public DeadLetters(KafkaPublisher kafka, KafkaTopics topics, NotificationMetrics metrics) {
         this.kafka = kafka;
         this.metrics = metrics;
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(

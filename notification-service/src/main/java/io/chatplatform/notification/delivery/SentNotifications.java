@@ -34,7 +34,7 @@ public class SentNotifications {
     private final int capacity;
     private final Deque<Sent> recent = new ArrayDeque<>();
 
-    SentNotifications(NotificationProperties properties) {
+    public SentNotifications(NotificationProperties properties) {
         this.enabled = properties.devOutbox().enabled();
         this.capacity = properties.devOutbox().capacity();
     }

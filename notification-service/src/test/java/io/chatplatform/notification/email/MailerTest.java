@@ -6,7 +6,6 @@ import io.chatplatform.notification.NotificationProperties;
 import io.chatplatform.notification.delivery.NotificationMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,13 +17,7 @@ class MailerTest {
 
     @Test
     void anUnreachableSmtpServerIsTriedAgainThenReportedWithTheReason() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        JavaMailSenderImpl smtp = new JavaMailSenderImpl();
-        smtp.setHost("127.0.0.1");
-        smtp.setPort(closedPort);
+        JavaMailSenderImpl smtp = UnreachableSmtp.sender();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         NotificationProperties properties = new NotificationProperties("127.0.0.1:9092", Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofDays(7), Duration.ofHours(1), null, null,
