@@ -138,6 +138,36 @@ class StandalonePlatformIT {
     }
 
     @Test
+    void aRegistrationsVerificationEmailReachesSmtpAndIsListedOnTheOutboxPage() {
+        String username = "e2e" + UUID.randomUUID().toString().substring(0, 8);
+        String email = username + "@example.org";
+        client(platform.ports().gateway()).post().uri("/api/auth/register")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(java.util.Map.of("username", username, "email", email,
+                        "password", "correct horse battery staple", "displayName", "E2E"))
+                .exchange()
+                .expectStatus().isCreated();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> java.util.Arrays
+                .stream(platform.infrastructure().greenMail().getReceivedMessages())
+                .anyMatch(mail -> {
+                    try {
+                        return mail.getAllRecipients()[0].toString().equals(email)
+                                && mail.getSubject().equals("Confirm your email address");
+                    } catch (jakarta.mail.MessagingException e) {
+                        return false;
+                    }
+                }));
+        client(platform.ports().gateway()).get().uri("/api/notifications/dev/outbox").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectBody(String.class).value(html -> assertThat(html)
+                        .contains(email)
+                        .contains("Confirm your email address")
+                        .contains(platform.gatewayUrl() + "/verify-email?token="));
+    }
+
+    @Test
     void mongoCollectionRoundTrip() {
         ReactiveMongoTemplate mongo = platform.context("chat-service").getBean(ReactiveMongoTemplate.class);
         String id = UUID.randomUUID().toString();

@@ -103,10 +103,12 @@ public final class StandalonePlatform implements AutoCloseable {
 
                 ==============================================================
                  Chat platform is up in {} s: open {}
+                 notifications sent (pushes and emails): {}/api/notifications/dev/outbox
                  data: {}
                  Ctrl-C stops everything.
                 ==============================================================""",
-                String.format("%.1f", took.toMillis() / 1000.0), platform.gatewayUrl(), platform.dataDir());
+                String.format("%.1f", took.toMillis() / 1000.0), platform.gatewayUrl(), platform.gatewayUrl(),
+                platform.dataDir());
     }
 
     /**
@@ -212,6 +214,13 @@ public final class StandalonePlatform implements AutoCloseable {
         }
         if (service.name().equals("chat-service")) {
             properties.put("chat.chat-service.pre-moderation.target", host + ":" + ports.moderationGrpc());
+        }
+        if (service.name().equals("notification-service")) {
+            properties.put("chat.notification.chat-target", host + ":" + ports.chatGrpc());
+            // Links in emails and pushes open the gateway; the outbox page shows what was sent (no real push
+            // service or mailbox is needed to see it).
+            properties.put("chat.notification.email.public-url", gatewayUrl());
+            properties.put("chat.notification.dev-outbox.enabled", "true");
         }
         if (service.name().equals("websocket-service")) {
             properties.put("chat.websocket.chat-target", host + ":" + ports.chatGrpc());

@@ -1,0 +1,182 @@
+package io.chatplatform.notification.routing;
+
+import com.google.protobuf.Timestamp;
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.chat.ChatMessage;
+import io.chatplatform.contracts.chat.EntryKind;
+import io.chatplatform.contracts.chat.Member;
+import io.chatplatform.contracts.chat.ModerationState;
+import io.chatplatform.contracts.common.ConversationKind;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.notification.NotificationProperties;
+import io.chatplatform.notification.delivery.Channel;
+import io.chatplatform.notification.delivery.Dedupe;
+import io.chatplatform.notification.delivery.GroupConsumer;
+import io.chatplatform.notification.delivery.NotificationMetrics;
+import io.chatplatform.notification.directory.Recipient;
+import io.chatplatform.notification.directory.RecipientDirectory;
+import io.chatplatform.notification.preference.PreferenceStore;
+import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.support.kafka.KafkaTopics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Kafka {@code chat.messages}: decides who hears of each new message and schedules their push and digest entry.
+ *
+ * <p>{@code message.created} (unless held for pre-moderation) and {@code message.released} notify the DM's other
+ * participant, or the room's members (asked of chat-service), never the sender, and nobody when the sender is
+ * blocked. Each recipient's settings then pick the channels ({@link NotificationRules}). {@code message.hidden} and
+ * {@code message.deleted} retract the message: whatever is still waiting for it is dropped when due.
+ *
+ * <p>Each (event, recipient, channel) is claimed in Redis first ({@link Dedupe}); a redelivered event finds its
+ * claims and schedules nothing again.
+ */
+@Component
+class ChatMessagesConsumer extends GroupConsumer {
+
+    private static final int RECIPIENT_CONCURRENCY = 16;
+
+    private final ChatMembers members;
+    private final PresenceReader presence;
+    private final PreferenceStore preferences;
+    private final RecipientDirectory directory;
+    private final RetractedMessages retracted;
+    private final Schedule schedule;
+    private final Dedupe dedupe;
+    private final NotificationMetrics metrics;
+    private final NotificationProperties.Push push;
+    private final int previewLength;
+    private final Duration maxMessageAge;
+    private final Clock clock;
+
+    ChatMessagesConsumer(KafkaSubscriber kafka, KafkaTopics topics, ChatMembers members, PresenceReader presence,
+                         PreferenceStore preferences, RecipientDirectory directory, RetractedMessages retracted,
+                         Schedule schedule, Dedupe dedupe, NotificationMetrics metrics,
+                         NotificationProperties properties, Optional<Clock> clock) {
+        super(kafka, topics, Topics.CHAT_MESSAGES);
+        this.members = members;
+        this.presence = presence;
+        this.preferences = preferences;
+        this.directory = directory;
+        this.retracted = retracted;
+        this.schedule = schedule;
+        this.dedupe = dedupe;
+        this.metrics = metrics;
+        this.push = properties.push();
+        this.previewLength = properties.push().previewLength();
+        this.maxMessageAge = properties.maxMessageAge();
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    @Override
+    protected Mono<Void> handle(EventEnvelope envelope) {
+        return switch (envelope.getPayloadCase()) {
+            case MESSAGE_CREATED -> envelope.getMessageCreated().getMessage().getModerationState()
+                    == ModerationState.MODERATION_STATE_HELD
+                    ? Mono.empty()
+                    : created(envelope, envelope.getMessageCreated().getMessage(),
+                            envelope.getMessageCreated().getRecipientUserIdsList());
+            case MESSAGE_RELEASED -> created(envelope, envelope.getMessageReleased().getMessage(),
+                    envelope.getMessageReleased().getRecipientUserIdsList());
+            case MESSAGE_HIDDEN -> retracted.retract(envelope.getMessageHidden().getMessageId(), "hidden",
+                    instant(envelope.getMessageHidden().getHiddenAt()));
+            case MESSAGE_DELETED -> retracted.retract(envelope.getMessageDeleted().getMessageId(), "deleted",
+                    instant(envelope.getMessageDeleted().getDeletedAt()));
+            default -> Mono.empty();
+        };
+    }
+
+    private Mono<Void> created(EventEnvelope envelope, ChatMessage message, List<String> dmRecipients) {
+        if (message.getKind() != EntryKind.ENTRY_KIND_MESSAGE && message.getKind() != EntryKind.ENTRY_KIND_UNSPECIFIED
+                || message.getDeleted()) {
+            return Mono.empty();
+        }
+        // Old news (a new consumer group starts at the oldest retained record): nobody is notified.
+        if (instant(envelope.getOccurredAt()).isBefore(clock.instant().minus(maxMessageAge))) {
+            return Mono.empty();
+        }
+        boolean dm = message.getConversation().getKind() == ConversationKind.CONVERSATION_KIND_DM;
+        return directory.find(message.getSenderUserId())
+                .map(Recipient::blocked)
+                .defaultIfEmpty(false)
+                .flatMapMany(blocked -> blocked ? Flux.empty() : recipients(message, dm, dmRecipients))
+                .flatMap(userId -> notify(envelope, message, dm, userId), RECIPIENT_CONCURRENCY)
+                .then();
+    }
+
+    private Flux<String> recipients(ChatMessage message, boolean dm, List<String> dmRecipients) {
+        Flux<String> everyone = dm
+                ? Flux.fromIterable(dmRecipients)
+                : members.all(message.getConversation().getId()).map(Member::getUserId);
+        return everyone
+                .filter(userId -> !userId.isEmpty() && !userId.equals(message.getSenderUserId()))
+                .distinct();
+    }
+
+    /** One recipient: settings decide the channels, each channel is claimed once, then scheduled. */
+    private Mono<Void> notify(EventEnvelope envelope, ChatMessage message, boolean dm, String userId) {
+        Instant now = clock.instant();
+        boolean mentioned = message.getMentionedUserIdsList().contains(userId);
+        String conversationId = message.getConversation().getId();
+        MessageRef ref = new MessageRef(envelope.getEventId(), envelope.getType(), conversationId, dm,
+                message.getMessageId(), message.getSeq(), message.getSenderUserId(), preview(message.getText()),
+                mentioned);
+        return preferences.of(userId)
+                .zipWith(preferences.of(userId, conversationId))
+                .flatMap(settings -> {
+                    NotificationRules.Decision decision = NotificationRules.decide(dm, mentioned, settings.getT1(),
+                            settings.getT2(), now);
+                    Mono<Void> pushed = decision.push()
+                            ? once(envelope, userId, Channel.PUSH, schedulePush(userId, ref, now))
+                            : Mono.empty();
+                    Mono<Void> emailed = decision.email()
+                            ? once(envelope, userId, Channel.EMAIL, schedule.digest(userId, ref, now,
+                                    Duration.ofMinutes(settings.getT1().emailDelayMinutes())))
+                            : Mono.empty();
+                    return pushed.then(emailed);
+                });
+    }
+
+    /** Offline now: pushed after a short delay. Online: pushed after the read grace, if still unread by then. */
+    private Mono<Void> schedulePush(String userId, MessageRef ref, Instant now) {
+        return presence.isOnline(userId)
+                .flatMap(online -> schedule.push(userId, ref, now.plus(online ? push.readGrace()
+                        : push.offlineDelay())));
+    }
+
+    /**
+     * Runs {@code work} only for the first delivery of this event to this recipient on this channel. If the work
+     * fails, the claim is released and the error ends the handler, so the event is redelivered and tried again.
+     */
+    private Mono<Void> once(EventEnvelope envelope, String userId, Channel channel, Mono<Void> work) {
+        String recipient = userId + ":" + channel.tag();
+        return dedupe.claim(envelope.getEventId(), recipient)
+                .flatMap(first -> {
+                    if (!first) {
+                        metrics.count(channel, NotificationMetrics.Outcome.DEDUPLICATED);
+                        return Mono.empty();
+                    }
+                    return work.onErrorResume(error -> dedupe.release(envelope.getEventId(), recipient)
+                            .then(Mono.error(error)));
+                });
+    }
+
+    private String preview(String text) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        if (flat.codePointCount(0, flat.length()) <= previewLength) {
+            return flat;
+        }
+        return flat.substring(0, flat.offsetByCodePoints(0, previewLength - 1)) + "…";
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+}

@@ -1,0 +1,67 @@
+package io.chatplatform.notification.subscription;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The {@code push_subscriptions} collection; every write is keyed by the endpoint-derived id. */
+@Component
+public class PushSubscriptions {
+
+    private final ReactiveMongoTemplate mongo;
+
+    PushSubscriptions(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    /** A registration's outcome: the stored subscription and whether this call created it (for the caller). */
+    public record Registered(PushSubscription subscription, boolean created) {
+    }
+
+    /**
+     * Registers an endpoint for a user. The same endpoint again for the same user returns the stored one unchanged
+     * (idempotent); an endpoint another user registered moves to this user, since a browser profile has one
+     * endpoint and whoever subscribed last is signed in there.
+     */
+    public Mono<Registered> register(String userId, String endpoint, String p256dh, String auth, String device) {
+        String id = PushSubscription.idOf(endpoint);
+        return mongo.findById(id, PushSubscription.class)
+                .filter(existing -> existing.userId().equals(userId)
+                        && existing.p256dh().equals(p256dh)
+                        && existing.auth().equals(auth))
+                .map(existing -> new Registered(existing, false))
+                .switchIfEmpty(Mono.defer(() -> mongo.save(new PushSubscription(id, userId, endpoint, p256dh, auth,
+                                device, Instant.now().truncatedTo(ChronoUnit.MILLIS))))
+                        .map(saved -> new Registered(saved, true)));
+    }
+
+    /** A user's subscriptions, oldest first. */
+    public Flux<PushSubscription> ofUser(String userId) {
+        return mongo.find(query(where("userId").is(userId)).with(Sort.by("createdAt", "_id")),
+                PushSubscription.class);
+    }
+
+    /** Removes one of the user's subscriptions; someone else's or an unknown id changes nothing. */
+    public Mono<Boolean> remove(String userId, String id) {
+        return mongo.remove(query(where("_id").is(id).and("userId").is(userId)), PushSubscription.class)
+                .map(result -> result.getDeletedCount() > 0);
+    }
+
+    /** Removes one of the user's subscriptions by its endpoint. */
+    public Mono<Boolean> removeEndpoint(String userId, String endpoint) {
+        return remove(userId, PushSubscription.idOf(endpoint));
+    }
+
+    /** Removes a subscription the push service no longer knows (404 or 410), whoever owns it. */
+    public Mono<Boolean> expire(String id) {
+        return mongo.remove(query(where("_id").is(id)), PushSubscription.class)
+                .map(result -> result.getDeletedCount() > 0);
+    }
+}
