@@ -29,7 +29,7 @@ chatService:
   http: 8082
   grpc: 9092
   public: false
-  callers: [gateway, websocket-service, moderation-service]
+  callers: [gateway, websocket-service, moderation-service, notification-service]
 websocketService:
   name: websocket-service
   http: 8083
@@ -267,8 +267,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- include "chat-platform.env.redis" $root }}
 {{- include "chat-platform.env.mongodb" $root }}
 {{ include "chat-platform.env.jwt" $root }}
-- name: CHAT_NOTIFICATION_PUBLIC_URL
+- name: CHAT_NOTIFICATION_EMAIL_PUBLIC_URL
   value: {{ include "chat-platform.publicUrl" $root | quote }}
+- name: CHAT_NOTIFICATION_CHAT_TARGET
+  value: {{ printf "%s-chat-service:9092" $fullname | quote }}
+# Service credentials on gRPC between the platform's services (the same secret as auth's SetAccountStatus).
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_SERVICE_AUTH_TOKEN" "key" "auth-service-secret" "secret" (include "chat-platform.serviceSecretName" $root)) }}
 - name: SPRING_MAIL_HOST
   value: {{ $root.Values.smtp.host | quote }}
 - name: SPRING_MAIL_PORT
@@ -279,9 +283,9 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: {{ $root.Values.smtp.from | quote }}
 {{ include "chat-platform.env.secret" (dict "root" $root "env" "SPRING_MAIL_USERNAME" "key" "smtp-username" "optional" true) }}
 {{ include "chat-platform.env.secret" (dict "root" $root "env" "SPRING_MAIL_PASSWORD" "key" "smtp-password" "optional" true) }}
-{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_NOTIFICATION_WEBPUSH_VAPID_PUBLIC_KEY" "key" "vapid-public-key" "optional" true) }}
-{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_NOTIFICATION_WEBPUSH_VAPID_PRIVATE_KEY" "key" "vapid-private-key" "optional" true) }}
-- name: CHAT_NOTIFICATION_WEBPUSH_VAPID_SUBJECT
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_NOTIFICATION_VAPID_PUBLIC_KEY" "key" "vapid-public-key" "optional" true) }}
+{{ include "chat-platform.env.secret" (dict "root" $root "env" "CHAT_NOTIFICATION_VAPID_PRIVATE_KEY" "key" "vapid-private-key" "optional" true) }}
+- name: CHAT_NOTIFICATION_VAPID_SUBJECT
   value: {{ $root.Values.secrets.vapid.subject | quote }}
 {{- end }}
 {{- range $name, $value := .spec.env }}

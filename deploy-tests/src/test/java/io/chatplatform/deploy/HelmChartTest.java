@@ -220,13 +220,15 @@ class HelmChartTest {
             assertThat(open).as("%s open to outside traffic", service)
                     .isEqualTo(service.equals("gateway") || service.equals("websocket-service"));
         }
-        // chat-service: reachable from its callers, not from, say, notification-service.
+        // chat-service: reachable from its callers (notification-service asks it for members and read markers), not
+        // from, say, the infrastructure.
         List<Map<String, Object>> from = list(manifests.get("NetworkPolicy", RELEASE + "-chat-service"),
                 "spec.ingress").get(0).get("from") instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
         Set<String> callers = from.stream()
                 .map(peer -> ((Map<String, String>) at(peer, "podSelector.matchLabels")).get("app.kubernetes.io/name"))
                 .collect(Collectors.toSet());
-        assertThat(callers).containsExactlyInAnyOrder("gateway", "websocket-service", "moderation-service");
+        assertThat(callers).containsExactlyInAnyOrder("gateway", "websocket-service", "moderation-service",
+                "notification-service");
         for (String infra : List.of("kafka", "redis", "mongodb")) {
             assertThat(manifests.find("NetworkPolicy", RELEASE + "-" + infra)).as(infra).isPresent();
         }
@@ -311,7 +313,8 @@ class HelmChartTest {
                 .containsEntry("name", RELEASE + "-generated")
                 .isEqualTo(secretRef(generated, "moderation-service", "CHAT_MODERATION_AUTH_SERVICE_SECRET"));
         // The same secret is the service credential every gRPC caller and server of the platform uses.
-        for (String service : List.of("chat-service", "websocket-service", "moderation-service")) {
+        for (String service : List.of("chat-service", "websocket-service", "moderation-service",
+                "notification-service")) {
             assertThat(secretRef(generated, service, "CHAT_SERVICE_AUTH_TOKEN")).as(service)
                     .isEqualTo(secretRef(generated, "auth-service", "CHAT_AUTH_SERVICE_SECRET"));
         }

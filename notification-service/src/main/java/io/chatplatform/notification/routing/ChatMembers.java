@@ -9,6 +9,8 @@ import io.chatplatform.contracts.common.PageRequest;
 import io.chatplatform.notification.NotificationProperties;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.grpc.ManagedChannel;
+import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceCredentials;
 import io.grpc.ManagedChannelBuilder;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +32,13 @@ class ChatMembers implements DisposableBean {
     private final ChatServiceGrpc.ChatServiceStub stub;
     private final long deadlineMillis;
 
-    ChatMembers(NotificationProperties properties) {
+    ChatMembers(NotificationProperties properties, ServiceAuthProperties serviceAuth) {
         // Connects on the first call, so this service starts whether or not chat-service is up yet.
         this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
                 .usePlaintext()
                 .build();
-        this.stub = ChatServiceGrpc.newStub(channel);
+        // ChatService answers only the platform's own services: the service credentials go with every call.
+        this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
         this.deadlineMillis = properties.grpcTimeout().toMillis();
     }
 
