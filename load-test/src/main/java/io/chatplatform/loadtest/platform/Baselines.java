@@ -17,9 +17,6 @@ import java.util.Map;
  */
 final class Baselines {
 
-    /** Steps of the saturation search; each doubles the rate. */
-    private static final int MAX_STEPS = 8;
-
     private Baselines() {
     }
 
@@ -28,8 +25,8 @@ final class Baselines {
      * highest deliveries per second: the fan-out limit of this machine). One section each.
      */
     static List<Map<String, Object>> broadcast(PlatformOptions options, int rooms, int members, double rate,
-                                               Duration warmUp, Duration measured, Duration stepDuration,
-                                               int textSize, PrintStream out) throws InterruptedException {
+                                               Duration warmUp, Duration measured, int textSize,
+                                               PrintStream out) throws InterruptedException {
         out.printf(Locale.ROOT, "%nBaseline: bare Netty broadcast, %,d rooms x %,d members%n", rooms, members);
         List<Api.Session> users = new ArrayList<>();
         for (int room = 0; room < rooms; room++) {
@@ -58,9 +55,9 @@ final class Baselines {
             out.println("  same rate: " + summary(sameRate));
             Map<String, Object> best = null;
             double stepRate = rate * 2;
-            for (int step = 0; step < MAX_STEPS; step++, stepRate *= 2) {
+            for (int step = 0; step < options.baselineSteps; step++, stepRate *= 2) {
                 Map<String, Object> figures = traffic.finish(traffic.start("bare-max-" + step, stepRate,
-                        Duration.ofSeconds(1), stepDuration, workload), options.drain);
+                        Duration.ofSeconds(1), options.baselineStep, workload), options.drain);
                 out.printf(Locale.ROOT, "  %,.0f sends/s: %s%n", stepRate, summary(figures));
                 if (!keptUp(figures, members)) {
                     break;

@@ -49,7 +49,7 @@ public final class DmCommand extends ScenarioCommand {
         try (Fleet fleet = users(api, 2 * pairs, out)) {
             Traffic traffic = new Traffic(fleet, runId, textSize);
             int firstDm = Conversations.dms(api, fleet, traffic, 0, pairs, platform.setupConcurrency, out);
-            report.section("setup", Map.of("connect", connect(fleet, traffic, 2 * pairs * connectionsPerUser, out)));
+            report.section("setup", connect(fleet, traffic, 2 * pairs * connectionsPerUser, out));
             Map<String, Object> phase;
             try (MemoryWatch memory = new MemoryWatch(ServerSampler.of(platform))) {
                 out.printf(Locale.ROOT, "DMs at %,.0f/s: %s warm-up, %s measured%n", rate, warmUp, duration);
@@ -70,15 +70,13 @@ public final class DmCommand extends ScenarioCommand {
         }
     }
 
-    Map<String, Object> connect(Fleet fleet, Traffic traffic, int count, PrintStream out) {
-        Fleet.ConnectResult connected = fleet.connect(platform, count, traffic, out);
-        return Map.of("opened", connected.opened(), "failed", connected.failed(),
-                "connectionsPerSecond", connected.perSecond(), "connectLatency", Report.format(connected.latency()));
+    private Map<String, Object> connect(Fleet fleet, Traffic traffic, int count, PrintStream out) {
+        return connectFigures(fleet.connect(platform, count, traffic, out));
     }
 
     private void baselines(Report report, Map<String, Object> phase, PrintStream out) throws Exception {
         List<Map<String, Object>> bare = Baselines.broadcast(platform, pairs, 2, rate, warmUp, duration,
-                duration, textSize, out);
+                textSize, out);
         bare.forEach(section -> report.section((String) section.get("phase"), section));
         Map<String, Object> redis = RedisPublishBaseline.run(platform.redis, rate, warmUp, duration, platform.drain);
         report.section("bare Redis PUBLISH round trip", redis);

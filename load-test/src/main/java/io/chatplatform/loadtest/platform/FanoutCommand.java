@@ -32,11 +32,6 @@ public final class FanoutCommand extends ScenarioCommand {
             description = "delivery p99 target in ms (default: ${DEFAULT-VALUE})")
     double p99TargetMs;
 
-    @Option(names = "--baseline-step", defaultValue = "5s", converter = io.chatplatform.loadtest.DurationConverter.class,
-            description = "measured time of each step of the bare baseline's highest-rate search "
-                    + "(default: ${DEFAULT-VALUE})")
-    java.time.Duration baselineStep;
-
     @Override
     void validate(List<String> problems) {
         if (rooms < 1 || members < 2 || !(ratePerRoom > 0)) {
@@ -59,12 +54,7 @@ public final class FanoutCommand extends ScenarioCommand {
             int firstRoom = Conversations.rooms(api, fleet, traffic, runId, 0, rooms, members,
                     platform.setupConcurrency, out);
             Fleet.ConnectResult connected = fleet.connect(platform, rooms * members, traffic, out);
-            Map<String, Object> setup = new LinkedHashMap<>();
-            setup.put("opened", connected.opened());
-            setup.put("failed", connected.failed());
-            setup.put("connectionsPerSecond", connected.perSecond());
-            setup.put("connectLatencyMicros", connected.latency());
-            report.section("setup", setup);
+            report.section("setup", connectFigures(connected));
             Map<String, Object> phase;
             try (MemoryWatch memory = new MemoryWatch(ServerSampler.of(platform))) {
                 out.printf(Locale.ROOT, "Fan-out: %,.0f messages/s into %,d rooms of %,d: %s warm-up, %s measured%n",
@@ -82,7 +72,7 @@ public final class FanoutCommand extends ScenarioCommand {
                     deliveries >= 100_000 && p99 <= p99TargetMs * 1000 && (long) phase.get("lostDeliveries") == 0);
             if (platform.baselines) {
                 List<Map<String, Object>> bare = Baselines.broadcast(platform, rooms, members, rate, warmUp, duration,
-                        baselineStep, textSize, out);
+                        textSize, out);
                 bare.forEach(section -> report.section((String) section.get("phase"), section));
                 double share = Baselines.ratio(deliveries, (double) bare.get(1).get("deliveriesPerSecond"));
                 Map<String, Object> ratios = new LinkedHashMap<>();

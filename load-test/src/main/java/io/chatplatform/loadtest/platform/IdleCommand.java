@@ -1,7 +1,6 @@
 package io.chatplatform.loadtest.platform;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,11 +46,7 @@ public final class IdleCommand extends ScenarioCommand {
             Thread.sleep(duration.toMillis());
             ServerSampler.Sample after = sampler.sample();
 
-            Map<String, Object> figures = new LinkedHashMap<>();
-            figures.put("opened", connected.opened());
-            figures.put("failed", connected.failed());
-            figures.put("connectionsPerSecond", connected.perSecond());
-            figures.put("connectLatencyMicros", connected.latency());
+            Map<String, Object> figures = connectFigures(connected);
             figures.put("closedByServerWhileIdle", fleet.closedByServer());
             figures.put("serverPid", sampler.pid());
             figures.put("rssBefore", Report.mib(before.rssBytes()));

@@ -64,6 +64,15 @@ public final class PlatformOptions {
             description = "also measure the bare Netty broadcast and Redis PUBLISH baselines (default: on)")
     boolean baselines;
 
+    @Option(names = "--baseline-step", defaultValue = "5s", converter = DurationConverter.class,
+            description = "measured time of each step of the bare broadcast baseline's highest-rate search "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration baselineStep;
+
+    @Option(names = "--baseline-steps", defaultValue = "8",
+            description = "at most this many doublings of the rate in that search (default: ${DEFAULT-VALUE})")
+    int baselineSteps;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "where to write the results as JSON (default: load-test-<scenario>.json)")
     Path json;
@@ -94,8 +103,8 @@ public final class PlatformOptions {
         if (sourceAddresses < 1 || sourceAddresses > 254) {
             problems.add("--source-addresses must be 1..254");
         }
-        if (connectConcurrency < 1 || setupConcurrency < 1) {
-            problems.add("--connect-concurrency and --setup-concurrency must be positive");
+        if (connectConcurrency < 1 || setupConcurrency < 1 || baselineSteps < 1) {
+            problems.add("--connect-concurrency, --setup-concurrency and --baseline-steps must be positive");
         }
         if (!"ws".equals(ws.getScheme()) && !"wss".equals(ws.getScheme())) {
             problems.add("--ws must be a ws:// or wss:// URL");

@@ -115,7 +115,7 @@ public final class RampCommand extends ScenarioCommand {
             if (platform.baselines && best != null) {
                 double bestRate = (double) best.get("targetSendsPerSecond");
                 List<Map<String, Object>> bare = Baselines.broadcast(platform, groups, groupSize, bestRate,
-                        Duration.ofSeconds(2), duration, duration, textSize, out);
+                        Duration.ofSeconds(2), duration, textSize, out);
                 bare.forEach(section -> report.section((String) section.get("phase"), section));
                 Map<String, Object> ratios = new LinkedHashMap<>();
                 ratios.put("deliveriesPerSecondVsBareMax", Baselines.ratio((double) best.get("deliveriesPerSecond"),

@@ -112,6 +112,16 @@ abstract class ScenarioCommand implements Callable<Integer> {
                 (long) phase.get("duplicateDeliveries") == 0);
     }
 
+    /** How connecting went, as a report section. */
+    static Map<String, Object> connectFigures(Fleet.ConnectResult connected) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("opened", connected.opened());
+        figures.put("failed", connected.failed());
+        figures.put("connectionsPerSecond", connected.perSecond());
+        figures.put("connectLatencyMicros", connected.latency());
+        return figures;
+    }
+
     static long p99(Map<String, Object> figures, String key) {
         return ((LatencySummary) figures.get(key)).p99();
     }
