@@ -13,6 +13,7 @@ import io.chatplatform.websocket.delivery.Frames;
 import io.chatplatform.websocket.delivery.Ephemeral;
 import io.chatplatform.websocket.delivery.LocalConnections;
 import io.chatplatform.websocket.delivery.RoomMembers;
+import io.chatplatform.websocket.observability.WebSocketMetrics;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
@@ -56,9 +57,12 @@ class ChatSocketHandler implements WebSocketHandler {
     private final WebSocketProperties properties;
     private final JsonMapper json;
     private final Clock clock;
+    private final WebSocketMetrics metrics;
 
     ChatSocketHandler(JwksTokenVerifier verifier, ChatClient chat, LocalConnections connections, RoomMembers members,
-                      Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock) {
+                      Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock,
+                      WebSocketMetrics metrics) {
+        this.metrics = metrics;
         this.members = members;
         this.ephemeral = ephemeral;
         this.verifier = verifier;
@@ -72,6 +76,7 @@ class ChatSocketHandler implements WebSocketHandler {
     @Override
     public Mono<Void> handle(WebSocketSession socket) {
         ClientSession session = new ClientSession(socket, properties.outboundBuffer());
+        session.onSlowReader(metrics::slowReaderDropped);
         Disposable authDeadline = Mono.delay(properties.authTimeout())
                 .subscribe(tick -> {
                     if (!session.authenticated()) {
@@ -384,6 +389,7 @@ class ChatSocketHandler implements WebSocketHandler {
         session.resumeStarted(conversationId);
         return chat.history(conversationId, session.userId(), lastSeq, limit)
                 .doOnNext(page -> {
+                    metrics.resumed(page.getHasMore());
                     if (page.getHasMore()) {
                         session.reply(write(Map.of("type", "resume.limited", "conversationId", conversationId,
                                 "fromSeq", lastSeq, "latestSeq", page.getLatestSeq())));

@@ -1,0 +1,7 @@
+/**
+ * What an operator watches on chat-service, in Micrometer (so in {@code /actuator/prometheus}): messages stored
+ * ({@link io.chatplatform.chat.observability.StoredMessages}) and the outbox's backlog and age
+ * ({@link io.chatplatform.chat.observability.OutboxBacklog}). Events published and Kafka consumer lag come from
+ * platform-support's publishers and Kafka adapter. docs/operations.md lists every metric.
+ */
+package io.chatplatform.chat.observability;
