@@ -213,7 +213,9 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     }
 
     private static <T> void respond(Mono<T> answer, StreamObserver<T> responses) {
-        answer.subscribe(
+        // contextCapture: the call's observation (opened on this thread by the server interceptor) goes into the
+        // Reactor context, so the trace follows the chain onto other threads (e.g. into the events it stores).
+        answer.contextCapture().subscribe(
                 value -> {
                     responses.onNext(value);
                     responses.onCompleted();

@@ -75,7 +75,8 @@ class OutboxBacklog implements SmartLifecycle {
         Mono<Long> count = mongo.count(pending, StoredMessage.class);
         Mono<Double> oldestAge = mongo.findOne(Query.of(pending).with(Sort.by("createdAt")).limit(1),
                         StoredMessage.class)
-                .map(oldest -> Math.max(0, Duration.between(oldest.createdAt(), Instant.now(clock)).toMillis() / 1000.0))
+                .map(oldest -> Math.max(0,
+                        Duration.between(oldest.createdAt(), Instant.now(clock)).toMillis() / 1000.0))
                 .defaultIfEmpty(0.0);
         return Mono.zip(count, oldestAge, Reading::new);
     }

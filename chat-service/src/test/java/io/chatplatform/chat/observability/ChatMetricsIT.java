@@ -23,7 +23,8 @@ class ChatMetricsIT extends ChatServiceITSupport {
         String dmId = openDm(alice, bob);
         double roomsBefore = value("chat_messages_stored_total{conversation=\"room\"}");
         double dmsBefore = value("chat_messages_stored_total{conversation=\"dm\"}");
-        double chatMessagesBefore = value("chat_events_published_total{destination=\"chat.messages\",transport=\"kafka\"}");
+        double chatMessagesBefore =
+                value("chat_events_published_total{destination=\"chat.messages\",transport=\"kafka\"}");
         double userChannelsBefore = value("chat_events_published_total{destination=\"user\",transport=\"redis\"}");
 
         sent(alice, roomId, "in the room");

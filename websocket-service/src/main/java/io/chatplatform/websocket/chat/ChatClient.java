@@ -19,6 +19,10 @@ import io.chatplatform.contracts.common.ConversationRef;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.chatplatform.websocket.WebSocketProperties;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Collection;
@@ -36,11 +40,13 @@ public class ChatClient implements DisposableBean {
     private final ManagedChannel channel;
     private final ChatServiceGrpc.ChatServiceStub stub;
 
-    ChatClient(WebSocketProperties properties) {
+    ChatClient(WebSocketProperties properties, ObservationRegistry observations) {
         this.properties = properties;
-        // Connects on the first call, so websocket-service starts whether or not chat-service is up yet.
+        // Connects on the first call, so websocket-service starts whether or not chat-service is up yet. The
+        // interceptor observes each call and sends the trace context of the frame that caused it in its metadata.
         this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
                 .usePlaintext()
+                .intercept(new ObservationGrpcClientInterceptor(observations))
                 .build();
         this.stub = ChatServiceGrpc.newStub(channel);
     }
@@ -94,9 +100,18 @@ public class ChatClient implements DisposableBean {
         return call(request, (stub, observer) -> stub.membership(request, observer));
     }
 
+    /**
+     * Starts the call inside the observation of the caller's Reactor context (a client frame's), so the call's
+     * observation, and its trace context on the wire, are that frame's children.
+     */
     private <Q, R> Mono<R> call(Q request, BiConsumer<ChatServiceGrpc.ChatServiceStub, StreamObserver<R>> invoke) {
-        return UnaryCalls.mono(observer -> invoke.accept(
-                stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS), observer));
+        return Mono.deferContextual(context -> UnaryCalls.<R>mono(observer -> {
+            Observation parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+            try (Observation.Scope scope = parent == null ? Observation.Scope.NOOP : parent.openScope()) {
+                invoke.accept(stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                        observer);
+            }
+        }));
     }
 
     @Override

@@ -16,6 +16,9 @@ import io.chatplatform.websocket.delivery.RoomMembers;
 import io.chatplatform.websocket.observability.WebSocketMetrics;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,11 +61,13 @@ class ChatSocketHandler implements WebSocketHandler {
     private final JsonMapper json;
     private final Clock clock;
     private final WebSocketMetrics metrics;
+    private final ObservationRegistry observations;
 
     ChatSocketHandler(JwksTokenVerifier verifier, ChatClient chat, LocalConnections connections, RoomMembers members,
                       Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock,
-                      WebSocketMetrics metrics) {
+                      WebSocketMetrics metrics, ObservationRegistry observations) {
         this.metrics = metrics;
+        this.observations = observations;
         this.members = members;
         this.ephemeral = ephemeral;
         this.verifier = verifier;
@@ -231,8 +236,14 @@ class ChatSocketHandler implements WebSocketHandler {
                 .setClientMsgId(clientMsgId)
                 .setText(body);
         Optional.ofNullable(text(frame, "replyTo")).ifPresent(request::setReplyToMessageId);
+        // One observation (a span, with tracing) per send: the gRPC call is its child, and chat-service stores the
+        // message with this trace, so the message's delivery continues it.
+        Observation observation = Observation.createNotStarted("chat.websocket.send", observations).start();
         return chat.send(request.build())
                 .doOnNext(stored -> {
+                    try (Observation.Scope scope = observation.openScope()) {
+                        log.debug("Sent {} as {}#{}", clientMsgId, conversationId, stored.getSeq());
+                    }
                     Map<String, Object> ack = new LinkedHashMap<>();
                     ack.put("type", "ack");
                     ack.put("clientMsgId", clientMsgId);
@@ -247,6 +258,9 @@ class ChatSocketHandler implements WebSocketHandler {
                     session.reply(error(code(failure.getStatus()), failure.getStatus().getDescription(), clientMsgId));
                     return Mono.empty();
                 })
+                .doOnError(observation::error)
+                .doFinally(signal -> observation.stop())
+                .contextWrite(context -> context.put(ObservationThreadLocalAccessor.KEY, observation))
                 .then();
     }
 

@@ -154,8 +154,9 @@ public class LocalConnections {
         return redis.subscribe(Topics.userChannel(userId))
                 .map(message -> parse(message.payload()))
                 .subscribe(event -> event.ifPresent(envelope -> Frames.ofEvent(envelope)
-                                .ifPresent(frame -> metrics.delivered(envelope, WebSocketMetrics.Source.REDIS,
-                                        deliver(frame, Set.of(userId))))),
+                                .ifPresent(frame -> metrics.deliver(envelope, WebSocketMetrics.Source.REDIS,
+                                        frame.conversationId() + "#" + frame.logSeq(),
+                                        () -> deliver(frame, Set.of(userId))))),
                         error -> log.warn("Live delivery for a user stopped: {}", error.toString()));
     }
 

@@ -52,8 +52,9 @@ class RoomEventsConsumer extends TopicListener {
         return Mono.justOrEmpty(Frames.ofEvent(event))
                 .filter(frame -> !local.isEmpty())
                 .flatMap(frame -> members.membersAmong(frame.conversationId(), local)
-                        .doOnNext(recipients -> metrics.delivered(event, WebSocketMetrics.Source.KAFKA,
-                                connections.deliver(frame, recipients))))
+                        .doOnNext(recipients -> metrics.deliver(event, WebSocketMetrics.Source.KAFKA,
+                                frame.conversationId() + "#" + frame.logSeq(),
+                                () -> connections.deliver(frame, recipients))))
                 // Delivery is best effort (resume heals); a failed membership lookup must not stop the stream.
                 .onErrorResume(error -> {
                     log.warn("Could not deliver a room event: {}", error.toString());
