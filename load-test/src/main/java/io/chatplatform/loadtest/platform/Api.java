@@ -117,7 +117,9 @@ final class Api {
                 : base.headers(headers -> headers.set("Authorization", "Bearer " + user.token()));
         HttpClient.ResponseReceiver<?> request = switch (method) {
             case "GET" -> client.get().uri(path);
-            case "POST" -> client.post().uri(path).send(ByteBufMono.fromString(Mono.just(JSON.writeValueAsString(body))));
+            case "POST" -> client.post()
+                    .uri(path)
+                    .send(ByteBufMono.fromString(Mono.just(JSON.writeValueAsString(body))));
             default -> throw new IllegalArgumentException(method);
         };
         return request.responseSingle((response, content) -> content.asString()

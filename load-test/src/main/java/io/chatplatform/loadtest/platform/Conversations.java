@@ -57,7 +57,8 @@ final class Conversations {
         return firstIndex;
     }
 
-    private static Mono<String> createAndFill(Api api, Fleet fleet, String runId, int firstMember, int members, int room) {
+    private static Mono<String> createAndFill(Api api, Fleet fleet, String runId, int firstMember, int members,
+                                              int room) {
         return api.createRoom(fleet.users.get(firstMember), "load " + runId + " " + room)
                 .flatMap(id -> Flux.range(firstMember + 1, members - 1)
                         .concatMap(member -> api.join(fleet.users.get(member), id))

@@ -82,7 +82,8 @@ public final class HistoryCommand extends ScenarioCommand {
                 + phase.get("unanswered") + " unanswered)", ((Map<?, ?>) phase.get("errors")).isEmpty()
                 && (long) phase.get("unanswered") == 0);
         if (fullPagesExpected) {
-            report.check("every page full (" + phase.get("shortPages") + " short)", (long) phase.get("shortPages") == 0);
+            report.check("every page full (" + phase.get("shortPages") + " short)",
+                    (long) phase.get("shortPages") == 0);
         }
     }
 

@@ -85,7 +85,8 @@ public final class MixedCommand extends ScenarioCommand {
             report.section("setup", setup);
 
             out.printf(Locale.ROOT, "Mixed: %,.0f DMs/s, %,.0f room messages/s, %,.0f history reads/s, %,d idle; %s "
-                    + "warm-up, %s measured%n", dmRate, rooms * ratePerRoom, historyRate, idle.opened(), warmUp, duration);
+                    + "warm-up, %s measured%n", dmRate, rooms * ratePerRoom, historyRate, idle.opened(), warmUp,
+                    duration);
             try (MemoryWatch memory = new MemoryWatch(ServerSampler.of(platform))) {
                 Traffic.Phase dms = traffic.start("dm", dmRate, warmUp, duration,
                         Conversations.randomDms(traffic, firstDm, pairs, seed));

@@ -29,13 +29,16 @@ public final class RampCommand extends ScenarioCommand {
     @Option(names = "--rooms", defaultValue = "10", description = "fanout: rooms (default: ${DEFAULT-VALUE})")
     int rooms;
 
-    @Option(names = "--members", defaultValue = "20", description = "fanout: members per room (default: ${DEFAULT-VALUE})")
+    @Option(names = "--members", defaultValue = "20",
+            description = "fanout: members per room (default: ${DEFAULT-VALUE})")
     int members;
 
-    @Option(names = "--start", defaultValue = "50", description = "first rate, sends per second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--start", defaultValue = "50",
+            description = "first rate, sends per second (default: ${DEFAULT-VALUE})")
     double start;
 
-    @Option(names = "--factor", defaultValue = "1.5", description = "rate multiplier per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--factor", defaultValue = "1.5",
+            description = "rate multiplier per step (default: ${DEFAULT-VALUE})")
     double factor;
 
     @Option(names = "--steps", defaultValue = "10", description = "at most this many steps (default: ${DEFAULT-VALUE})")
@@ -123,8 +126,8 @@ public final class RampCommand extends ScenarioCommand {
                 ratios.put("deliveryP99VsBareSameRateP99", Baselines.ratio(p99(best, "deliveryLatencyMicros"),
                         p99(bare.get(0), "deliveryLatencyMicros")));
                 if (kind == Kind.dm) {
-                    Map<String, Object> redis = RedisPublishBaseline.run(platform.redis, bestRate, Duration.ofSeconds(2),
-                            duration, platform.drain);
+                    Map<String, Object> redis = RedisPublishBaseline.run(platform.redis, bestRate,
+                            Duration.ofSeconds(2), duration, platform.drain);
                     report.section("bare Redis PUBLISH round trip", redis);
                     ratios.put("deliveryP99VsRedisPublishP99", Baselines.ratio(p99(best, "deliveryLatencyMicros"),
                             p99(redis, "roundTripMicros")));

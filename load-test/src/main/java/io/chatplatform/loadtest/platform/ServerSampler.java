@@ -31,7 +31,9 @@ final class ServerSampler {
 
     ServerSampler(long pid, URI actuatorBase) {
         this.pid = pid;
-        this.actuator = HttpClient.create().baseUrl(actuatorBase.toString().replaceAll("/$", "")).responseTimeout(TIMEOUT);
+        this.actuator = HttpClient.create()
+                .baseUrl(actuatorBase.toString().replaceAll("/$", ""))
+                .responseTimeout(TIMEOUT);
     }
 
     /** The sampler for the options' server: {@code --server-pid}, else the process listening on the WebSocket port. */

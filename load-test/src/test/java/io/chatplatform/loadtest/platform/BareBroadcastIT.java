@@ -39,7 +39,8 @@ class BareBroadcastIT {
         assertThat(sameRate.get("connectionsClosedByServer")).isEqualTo(0L);
 
         Map<String, Object> max = sections.get(1);
-        assertThat((double) max.get("targetSendsPerSecond")).as("at least the first doubling kept up").isGreaterThanOrEqualTo(80);
+        assertThat((double) max.get("targetSendsPerSecond")).as("at least the first doubling kept up")
+                .isGreaterThanOrEqualTo(80);
         assertThat((double) max.get("deliveriesPerSecond")).isGreaterThan(80 * 3 * 0.9);
     }
 
