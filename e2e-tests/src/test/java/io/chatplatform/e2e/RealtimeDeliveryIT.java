@@ -525,16 +525,8 @@ class RealtimeDeliveryIT {
     }
 
     private static User register(String name) {
-        String username = name + "_" + UUID.randomUUID().toString().substring(0, 8);
-        String password = "a long enough password " + UUID.randomUUID();
-        WebTestClient gateway = gateway();
-        gateway.post().uri("/api/auth/register").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("username", username, "email", username + "@example.org", "password", password))
-                .exchange().expectStatus().isCreated();
-        Map<?, ?> login = gateway.post().uri("/api/auth/login").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("login", username, "password", password))
-                .exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
-        return new User((String) login.get("userId"), (String) login.get("accessToken"));
+        Accounts.Account account = Accounts.register(platform.gatewayUrl(), name);
+        return new User(account.id(), account.token());
     }
 
     private static WebTestClient gateway() {

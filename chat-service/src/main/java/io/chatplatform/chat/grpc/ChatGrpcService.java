@@ -222,7 +222,9 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
             // seq, say) for nobody; a write that already happened stays, which is what a retry of the call expects.
             serverCall.setOnCancelHandler(call::dispose);
         }
-        call.update(answer.subscribe(
+        // contextCapture: the call's observation (opened on this thread by the server interceptor) goes into the
+        // Reactor context, so the trace follows the chain onto other threads (e.g. into the events it stores).
+        call.update(answer.contextCapture().subscribe(
                 value -> {
                     responses.onNext(value);
                     responses.onCompleted();

@@ -2,6 +2,7 @@ package io.chatplatform.chat.message;
 
 import com.google.protobuf.Timestamp;
 import io.chatplatform.chat.Ids;
+import io.chatplatform.chat.observability.CurrentTrace;
 import io.chatplatform.chat.outbox.PendingEvent;
 import io.chatplatform.contracts.EventTypes;
 import io.chatplatform.contracts.chat.ChatMessage;
@@ -108,13 +109,17 @@ public final class MessageEvents {
                 : List.of();
     }
 
-    /** An envelope from chat-service keyed (partitioned) by {@code conversationId}; the payload is the caller's. */
+    /**
+     * An envelope from chat-service keyed (partitioned) by {@code conversationId}, carrying the current trace context;
+     * the payload is the caller's.
+     */
     public static EventEnvelope.Builder envelope(String conversationId, Instant at) {
         return EventEnvelope.newBuilder()
                 .setEventId(Ids.newId())
                 .setOccurredAt(timestamp(at))
                 .setProducer(PRODUCER)
-                .setPartitionKey(conversationId);
+                .setPartitionKey(conversationId)
+                .setTrace(CurrentTrace.context());
     }
 
     /** The envelope with its type set from its payload, as an outbox entry. */

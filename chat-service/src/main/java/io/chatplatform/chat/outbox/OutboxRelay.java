@@ -6,6 +6,7 @@ import io.chatplatform.chat.conversation.ConversationStore;
 import io.chatplatform.chat.conversation.Member;
 import io.chatplatform.chat.message.MessageStore;
 import io.chatplatform.chat.message.StoredMessage;
+import io.chatplatform.chat.observability.CurrentTrace;
 import io.chatplatform.contracts.Topics;
 import io.chatplatform.support.kafka.KafkaPublisher;
 import io.chatplatform.support.kafka.KafkaTopics;
@@ -286,7 +287,11 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private static Map<String, String> headers(PendingEvent event) {
-        return Map.of("event-type", event.type(), "event-id", event.eventId());
+        // The trace context of the request that stored the event also goes in the W3C header, for Kafka tooling.
+        String traceparent = CurrentTrace.traceparentOf(event.envelope());
+        return traceparent.isEmpty()
+                ? Map.of("event-type", event.type(), "event-id", event.eventId())
+                : Map.of("event-type", event.type(), "event-id", event.eventId(), "traceparent", traceparent);
     }
 
     /** A room's own events (created, updated, deleted) go to chat.room-events, keyed by the room like its messages. */

@@ -6,6 +6,8 @@ import io.chatplatform.support.kafka.KafkaSubscriber;
 import io.chatplatform.support.kafka.KafkaTopics;
 import io.chatplatform.support.kafka.internal.AdminClientTopics;
 import io.chatplatform.support.kafka.internal.ReactorKafkaAdapter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,14 +21,14 @@ import org.springframework.context.annotation.Bean;
  * if the application defines either (then define both). It is closed on context shutdown: consume streams end after
  * committing acknowledged offsets, and the producer flushes before closing.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @EnableConfigurationProperties(KafkaProperties.class)
 public class KafkaSupportAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean({KafkaPublisher.class, KafkaSubscriber.class})
-    ReactorKafkaAdapter reactorKafkaAdapter(KafkaProperties properties) {
-        return new ReactorKafkaAdapter(properties);
+    ReactorKafkaAdapter reactorKafkaAdapter(KafkaProperties properties, ObjectProvider<MeterRegistry> registry) {
+        return new ReactorKafkaAdapter(properties, registry.getIfAvailable());
     }
 
     @Bean

@@ -12,7 +12,8 @@ import org.springframework.core.env.Profiles;
 
 /**
  * The operational conventions every service shares: actuator endpoints, Kubernetes probes, Prometheus,
- * RFC 9457 errors, graceful shutdown and structured JSON logs under the {@code json} profile.
+ * RFC 9457 errors, graceful shutdown, structured JSON logs under the {@code json} profile, and trace context that
+ * follows reactive chains.
  *
  * <p>Added as the lowest-precedence property source, so a service's own file, an environment variable or a
  * command-line argument always wins. Runs after config data is loaded, so active profiles are known.
@@ -35,6 +36,8 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
         defaults.put("server.shutdown", "graceful");
         defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
         defaults.put("spring.main.banner-mode", "off");
+        // Trace context (and MDC) follows reactive chains across threads: REST, gRPC, and the events a request stores.
+        defaults.put("spring.reactor.context-propagation", "auto");
         defaults.put("spring.webflux.problemdetails.enabled", "true");
         // Services are APIs; only the gateway serves the web client's static files.
         defaults.put("spring.web.resources.add-mappings", "false");

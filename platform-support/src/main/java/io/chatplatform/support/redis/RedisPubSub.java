@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import io.chatplatform.support.observability.PublishedEvents;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +46,18 @@ public final class RedisPubSub implements AutoCloseable {
     private final ReactiveRedisConnectionFactory connectionFactory;
     private final Mono<ReactiveRedisConnection> publishConnection;
     private final Mono<ReactiveRedisMessageListenerContainer> container;
+    private final PublishedEvents published;
     private ReactiveRedisConnection createdPublishConnection;
     private ReactiveRedisMessageListenerContainer createdContainer;
 
     public RedisPubSub(ReactiveRedisConnectionFactory connectionFactory) {
+        this(connectionFactory, PublishedEvents.NONE);
+    }
+
+    /** @param published counts each publish in {@code chat.events.published} */
+    public RedisPubSub(ReactiveRedisConnectionFactory connectionFactory, PublishedEvents published) {
         this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+        this.published = Objects.requireNonNull(published, "published");
         // Both connections are opened on first use, on boundedElastic: Spring Data Redis connects blocking, which must
         // not happen on an event loop. Cached once open (Lettuce reconnects by itself), not when opening failed, so
         // the next call tries again.
@@ -72,7 +80,8 @@ public final class RedisPubSub implements AutoCloseable {
         ByteBuffer channelBytes = ByteBuffer.wrap(channel.getBytes(StandardCharsets.UTF_8));
         return publishConnection
                 .flatMap(connection -> connection.pubSubCommands()
-                        .publish(channelBytes, ByteBuffer.wrap(message)));
+                        .publish(channelBytes, ByteBuffer.wrap(message)))
+                .doOnNext(receivers -> published.published(PublishedEvents.channelKind(channel)));
     }
 
     /**

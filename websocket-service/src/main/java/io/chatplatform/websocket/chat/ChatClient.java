@@ -21,6 +21,10 @@ import io.chatplatform.websocket.WebSocketProperties;
 import io.chatplatform.support.grpc.ServiceAuthProperties;
 import io.chatplatform.support.grpc.ServiceCredentials;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Collection;
@@ -38,11 +42,13 @@ public class ChatClient implements DisposableBean {
     private final ManagedChannel channel;
     private final ChatServiceGrpc.ChatServiceStub stub;
 
-    ChatClient(WebSocketProperties properties, ServiceAuthProperties serviceAuth) {
+    ChatClient(WebSocketProperties properties, ServiceAuthProperties serviceAuth, ObservationRegistry observations) {
         this.properties = properties;
-        // Connects on the first call, so websocket-service starts whether or not chat-service is up yet.
+        // Connects on the first call, so websocket-service starts whether or not chat-service is up yet. The
+        // interceptor observes each call and sends the trace context of the frame that caused it in its metadata.
         this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
                 .usePlaintext()
+                .intercept(new ObservationGrpcClientInterceptor(observations))
                 .build();
         this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
     }
@@ -96,9 +102,18 @@ public class ChatClient implements DisposableBean {
         return call(request, (stub, observer) -> stub.membership(request, observer));
     }
 
+    /**
+     * Starts the call inside the observation of the caller's Reactor context (a client frame's), so the call's
+     * observation, and its trace context on the wire, are that frame's children.
+     */
     private <Q, R> Mono<R> call(Q request, BiConsumer<ChatServiceGrpc.ChatServiceStub, StreamObserver<R>> invoke) {
-        return UnaryCalls.mono(observer -> invoke.accept(
-                stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS), observer));
+        return Mono.deferContextual(context -> UnaryCalls.<R>mono(observer -> {
+            Observation parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+            try (Observation.Scope scope = parent == null ? Observation.Scope.NOOP : parent.openScope()) {
+                invoke.accept(stub.withDeadlineAfter(properties.grpcTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                        observer);
+            }
+        }));
     }
 
     @Override

@@ -13,8 +13,12 @@ import io.chatplatform.websocket.delivery.Frames;
 import io.chatplatform.websocket.delivery.Ephemeral;
 import io.chatplatform.websocket.delivery.LocalConnections;
 import io.chatplatform.websocket.delivery.RoomMembers;
+import io.chatplatform.websocket.observability.WebSocketMetrics;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -56,9 +60,14 @@ class ChatSocketHandler implements WebSocketHandler {
     private final WebSocketProperties properties;
     private final JsonMapper json;
     private final Clock clock;
+    private final WebSocketMetrics metrics;
+    private final ObservationRegistry observations;
 
     ChatSocketHandler(JwksTokenVerifier verifier, ChatClient chat, LocalConnections connections, RoomMembers members,
-                      Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock) {
+                      Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock,
+                      WebSocketMetrics metrics, ObservationRegistry observations) {
+        this.metrics = metrics;
+        this.observations = observations;
         this.members = members;
         this.ephemeral = ephemeral;
         this.verifier = verifier;
@@ -72,6 +81,7 @@ class ChatSocketHandler implements WebSocketHandler {
     @Override
     public Mono<Void> handle(WebSocketSession socket) {
         ClientSession session = new ClientSession(socket, properties.outboundBuffer());
+        session.onSlowReader(metrics::slowReaderDropped);
         Disposable authDeadline = Mono.delay(properties.authTimeout())
                 .subscribe(tick -> {
                     if (!session.authenticated()) {
@@ -226,8 +236,14 @@ class ChatSocketHandler implements WebSocketHandler {
                 .setClientMsgId(clientMsgId)
                 .setText(body);
         Optional.ofNullable(text(frame, "replyTo")).ifPresent(request::setReplyToMessageId);
+        // One observation (a span, with tracing) per send: the gRPC call is its child, and chat-service stores the
+        // message with this trace, so the message's delivery continues it.
+        Observation observation = Observation.createNotStarted("chat.websocket.send", observations).start();
         return chat.send(request.build())
                 .doOnNext(stored -> {
+                    try (Observation.Scope scope = observation.openScope()) {
+                        log.debug("Sent {} as {}#{}", clientMsgId, conversationId, stored.getSeq());
+                    }
                     Map<String, Object> ack = new LinkedHashMap<>();
                     ack.put("type", "ack");
                     ack.put("clientMsgId", clientMsgId);
@@ -242,6 +258,9 @@ class ChatSocketHandler implements WebSocketHandler {
                     session.reply(error(code(failure.getStatus()), failure.getStatus().getDescription(), clientMsgId));
                     return Mono.empty();
                 })
+                .doOnError(observation::error)
+                .doFinally(signal -> observation.stop())
+                .contextWrite(context -> context.put(ObservationThreadLocalAccessor.KEY, observation))
                 .then();
     }
 
@@ -384,6 +403,7 @@ class ChatSocketHandler implements WebSocketHandler {
         session.resumeStarted(conversationId);
         return chat.history(conversationId, session.userId(), lastSeq, limit)
                 .doOnNext(page -> {
+                    metrics.resumed(page.getHasMore());
                     if (page.getHasMore()) {
                         session.reply(write(Map.of("type", "resume.limited", "conversationId", conversationId,
                                 "fromSeq", lastSeq, "latestSeq", page.getLatestSeq())));

@@ -37,6 +37,7 @@ final class ClientSession implements Recipient {
     private volatile String sessionId;
     private volatile java.time.Instant tokenValidUntil;
     private volatile boolean closing;
+    private volatile Runnable slowReader = () -> { };
 
     private record Pending(Frames.Frame frame, String json) {
     }
@@ -44,6 +45,11 @@ final class ClientSession implements Recipient {
     ClientSession(WebSocketSession socket, int outboundBuffer) {
         this.socket = socket;
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(outboundBuffer).get());
+    }
+
+    /** Called once if this connection is closed for reading too slowly (for the slow-reader metric). */
+    void onSlowReader(Runnable callback) {
+        this.slowReader = callback;
     }
 
     Flux<String> outbound() {
@@ -154,6 +160,7 @@ final class ClientSession implements Recipient {
         Sinks.EmitResult result = outbound.tryEmitNext(json);
         // A full queue reports OVERFLOW, or ZERO_SUBSCRIBER if the socket is not reading from it (yet, or any more).
         if (result == Sinks.EmitResult.FAIL_OVERFLOW || result == Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER) {
+            slowReader.run();
             close(TOO_SLOW);
         }
     }

@@ -3,6 +3,7 @@ package io.chatplatform.websocket.delivery;
 import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.redis.RedisPubSub;
+import io.chatplatform.websocket.observability.WebSocketMetrics;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public class LocalConnections {
 
     private final RedisPubSub redis;
     private final JsonMapper json;
+    private final WebSocketMetrics metrics;
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, UserConnections> users = new ConcurrentHashMap<>();
     private final reactor.core.publisher.Sinks.Many<Arrival> arrivals =
             reactor.core.publisher.Sinks.many().multicast().directBestEffort();
@@ -45,9 +48,11 @@ public class LocalConnections {
         return arrivals.asFlux();
     }
 
-    LocalConnections(RedisPubSub redis, JsonMapper json) {
+    LocalConnections(RedisPubSub redis, JsonMapper json, WebSocketMetrics metrics) {
         this.redis = redis;
         this.json = json;
+        this.metrics = metrics;
+        metrics.watchConnections(open::get);
     }
 
     /** A user's connections here and their Redis subscription. */
@@ -59,7 +64,9 @@ public class LocalConnections {
     public void add(Recipient connection) {
         users.compute(connection.userId(), (userId, existing) -> {
             UserConnections entry = existing == null ? new UserConnections() : existing;
-            entry.connections.add(connection);
+            if (entry.connections.add(connection)) {
+                open.incrementAndGet();
+            }
             if (entry.subscription == null) {
                 entry.subscription = subscribe(userId);
                 emit(new Arrival(userId, true));
@@ -76,7 +83,9 @@ public class LocalConnections {
 
     public void remove(Recipient connection) {
         users.computeIfPresent(connection.userId(), (userId, entry) -> {
-            entry.connections.remove(connection);
+            if (entry.connections.remove(connection)) {
+                open.decrementAndGet();
+            }
             if (!entry.connections.isEmpty()) {
                 return entry;
             }
@@ -115,9 +124,13 @@ public class LocalConnections {
         return users.keySet();
     }
 
-    /** Delivers a frame, serialized once, to every local connection of {@code userIds} (and only the allowed one). */
-    public void deliver(Frames.Frame frame, Collection<String> userIds) {
+    /**
+     * Delivers a frame, serialized once, to every local connection of {@code userIds} (and only the allowed one);
+     * returns to how many connections.
+     */
+    public int deliver(Frames.Frame frame, Collection<String> userIds) {
         String text = null;
+        int delivered = 0;
         for (String userId : userIds) {
             if (frame.onlyFor() != null && !frame.onlyFor().equals(userId)) {
                 continue;
@@ -131,15 +144,19 @@ public class LocalConnections {
             }
             for (Recipient connection : entry.connections) {
                 connection.deliver(frame, text);
+                delivered++;
             }
         }
+        return delivered;
     }
 
     private Disposable subscribe(String userId) {
         return redis.subscribe(Topics.userChannel(userId))
                 .map(message -> parse(message.payload()))
-                .subscribe(event -> event.flatMap(Frames::ofEvent)
-                                .ifPresent(frame -> deliver(frame, Set.of(userId))),
+                .subscribe(event -> event.ifPresent(envelope -> Frames.ofEvent(envelope)
+                                .ifPresent(frame -> metrics.deliver(envelope, WebSocketMetrics.Source.REDIS,
+                                        frame.conversationId() + "#" + frame.logSeq(),
+                                        () -> deliver(frame, Set.of(userId))))),
                         error -> log.warn("Live delivery for a user stopped: {}", error.toString()));
     }
 

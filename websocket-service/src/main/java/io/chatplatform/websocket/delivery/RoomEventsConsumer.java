@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.kafka.InboundRecord;
 import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.websocket.observability.WebSocketMetrics;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -23,10 +24,14 @@ class RoomEventsConsumer extends TopicListener {
     private final LocalConnections connections;
     private final RoomMembers members;
 
-    RoomEventsConsumer(KafkaSubscriber kafka, LocalConnections connections, RoomMembers members) {
+    private final WebSocketMetrics metrics;
+
+    RoomEventsConsumer(KafkaSubscriber kafka, LocalConnections connections, RoomMembers members,
+                       WebSocketMetrics metrics) {
         super(kafka, "websocket", List.of(Topics.CHAT_ROOM_EVENTS));
         this.connections = connections;
         this.members = members;
+        this.metrics = metrics;
     }
 
     @Override
@@ -47,7 +52,9 @@ class RoomEventsConsumer extends TopicListener {
         return Mono.justOrEmpty(Frames.ofEvent(event))
                 .filter(frame -> !local.isEmpty())
                 .flatMap(frame -> members.membersAmong(frame.conversationId(), local)
-                        .doOnNext(recipients -> connections.deliver(frame, recipients)))
+                        .doOnNext(recipients -> metrics.deliver(event, WebSocketMetrics.Source.KAFKA,
+                                frame.conversationId() + "#" + frame.logSeq(),
+                                () -> connections.deliver(frame, recipients))))
                 // Delivery is best effort (resume heals); a failed membership lookup must not stop the stream.
                 .onErrorResume(error -> {
                     log.warn("Could not deliver a room event: {}", error.toString());

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.chatplatform.support.observability.PublishedEvents;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -37,9 +39,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.MicrometerConsumerListener;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverRecord;
 import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.MicrometerProducerListener;
 import reactor.kafka.sender.SenderOptions;
 import reactor.kafka.sender.SenderRecord;
 import reactor.kafka.sender.SenderResult;
@@ -58,12 +62,25 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
     private static final Logger log = LoggerFactory.getLogger(ReactorKafkaAdapter.class);
 
     private final KafkaProperties properties;
+    private final MeterRegistry registry;
+    private final PublishedEvents published;
     private final KafkaSender<String, byte[]> sender;
     private final Sinks.Empty<Void> shutdown = Sinks.empty();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public ReactorKafkaAdapter(KafkaProperties properties) {
+        this(properties, null);
+    }
+
+    /**
+     * @param registry where the Kafka clients' own metrics (among them each consumer's lag,
+     *                 {@code kafka.consumer.fetch.manager.records.lag.max}) and {@code chat.events.published} go;
+     *                 null for none
+     */
+    public ReactorKafkaAdapter(KafkaProperties properties, MeterRegistry registry) {
         this.properties = Objects.requireNonNull(properties, "properties");
+        this.registry = registry;
+        this.published = PublishedEvents.of(registry, "kafka");
         // KafkaSender.create does not connect: the producer is created when the first send is subscribed.
         this.sender = KafkaSender.create(senderOptions(properties));
     }
@@ -81,6 +98,7 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
         return sender.send(Flux.from(records)
                         .map(ReactorKafkaAdapter::toSenderRecord))
                 .map(ReactorKafkaAdapter::toPosition)
+                .doOnNext(position -> published.published(position.topic()))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -150,7 +168,11 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
         config.put(ProducerConfig.LINGER_MS_CONFIG, millis(props.linger()));
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis(props.maxBlock()));
         config.putAll(props.producer());
-        return SenderOptions.<String, byte[]>create(config)
+        SenderOptions<String, byte[]> options = SenderOptions.create(config);
+        if (registry != null) {
+            options = options.producerListener(new MicrometerProducerListener(registry));
+        }
+        return options
                 .withKeySerializer(new StringSerializer())
                 .withValueSerializer(new ByteArraySerializer())
                 .closeTimeout(props.closeTimeout());
@@ -167,7 +189,11 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
         // Never see records of aborted transactions, should any producer use them.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.putAll(properties.consumer());
-        return ReceiverOptions.<String, byte[]>create(config)
+        ReceiverOptions<String, byte[]> options = ReceiverOptions.create(config);
+        if (registry != null) {
+            options = options.consumerListener(new MicrometerConsumerListener(registry));
+        }
+        return options
                 .withKeyDeserializer(new StringDeserializer())
                 .withValueDeserializer(new ByteArrayDeserializer())
                 .commitInterval(properties.commitInterval())

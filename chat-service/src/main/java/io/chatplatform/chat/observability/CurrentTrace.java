@@ -1,0 +1,46 @@
+package io.chatplatform.chat.observability;
+
+import brave.Tracing;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.contracts.events.TraceContext;
+import java.util.Locale;
+
+/**
+ * The trace context of the work in progress, for the events it stores: an event stored with it is published (Kafka
+ * header and envelope, Redis payload) and delivered under the same trace, however much later the relay sends it.
+ * Read from the current span on this thread (Micrometer Tracing on Brave, the Reactor context restored by
+ * automatic context propagation); empty when nothing is traced.
+ */
+public final class CurrentTrace {
+
+    private static final String TRACEPARENT_VERSION = "00";
+
+    private CurrentTrace() {
+    }
+
+    /** The current span as a W3C {@code traceparent}, or the empty context. */
+    public static TraceContext context() {
+        Tracing tracing = Tracing.current();
+        brave.propagation.TraceContext current = tracing == null ? null : tracing.currentTraceContext().get();
+        if (current == null) {
+            return TraceContext.getDefaultInstance();
+        }
+        return TraceContext.newBuilder().setTraceparent(traceparent(current)).build();
+    }
+
+    static String traceparent(brave.propagation.TraceContext context) {
+        // W3C wants a 32-digit trace id; a 64-bit Brave id is padded on the left.
+        String traceId = String.format(Locale.ROOT, "%32s", context.traceIdString()).replace(' ', '0');
+        return TRACEPARENT_VERSION + "-" + traceId + "-" + context.spanIdString() + "-"
+                + (Boolean.TRUE.equals(context.sampled()) ? "01" : "00");
+    }
+
+    /** The {@code traceparent} an envelope carries, or "" (also for bytes that are not an envelope). */
+    public static String traceparentOf(byte[] envelope) {
+        try {
+            return EventEnvelope.parseFrom(envelope).getTrace().getTraceparent();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return "";
+        }
+    }
+}

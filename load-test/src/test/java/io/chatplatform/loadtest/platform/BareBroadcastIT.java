@@ -1,0 +1,76 @@
+package io.chatplatform.loadtest.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatplatform.loadtest.measure.LatencySummary;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The load client, the traffic bookkeeping and the fan-out baseline against the bare broadcast server over real
+ * sockets bound to several 127.0.0.x source addresses: every delivery counted once, latencies recorded, and a member
+ * who never receives a room's messages counted as losses.
+ */
+class BareBroadcastIT {
+
+    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+    private final PlatformOptions options = CommandLine.populateCommand(new PlatformOptions(),
+            "--source-addresses", "3", "--drain", "3s", "--baseline-step", "500ms", "--baseline-steps", "3");
+
+    @Test
+    void theBaselineDeliversEveryMessageToEveryOtherMemberOnceAndFindsItsHighestRate() throws Exception {
+        List<Map<String, Object>> sections = Baselines.broadcast(options, 3, 4, 40, Duration.ofMillis(500),
+                Duration.ofSeconds(1), 20, QUIET);
+
+        Map<String, Object> sameRate = sections.get(0);
+        assertThat((long) sameRate.get("sent")).isGreaterThan(30);
+        assertThat(sameRate.get("expectedDeliveries")).isEqualTo((long) sameRate.get("sent") * 3);
+        assertThat(sameRate.get("deliveries")).isEqualTo(sameRate.get("expectedDeliveries"));
+        assertThat(sameRate.get("lostDeliveries")).isEqualTo(0L);
+        assertThat(sameRate.get("duplicateDeliveries")).isEqualTo(0L);
+        assertThat(((LatencySummary) sameRate.get("deliveryLatencyMicros")).count()).isPositive();
+        assertThat(sameRate.get("connectionsClosedByServer")).isEqualTo(0L);
+
+        Map<String, Object> max = sections.get(1);
+        assertThat((double) max.get("targetSendsPerSecond")).as("at least the first doubling kept up")
+                .isGreaterThanOrEqualTo(80);
+        assertThat((double) max.get("deliveriesPerSecond")).isGreaterThan(80 * 3 * 0.9);
+    }
+
+    @Test
+    void aMemberWhoReceivesNothingCountsAsLost() throws Exception {
+        // Four members of room-0 by the load's account, but the last one's connection joins room-1 on the server.
+        List<Api.Session> users = new ArrayList<>();
+        for (int m = 0; m < 4; m++) {
+            users.add(new Api.Session("u" + m, "u" + m, m < 3 ? "room-0" : "room-1"));
+        }
+        try (BareBroadcastServer server = BareBroadcastServer.start("127.0.0.1"); Fleet fleet = Fleet.of(users)) {
+            Traffic traffic = new Traffic(fleet, "t", 10, true);
+            traffic.add(new Traffic.Conversation("room-0", new int[] {0, 1, 2, 3}));
+            Fleet.ConnectResult connected = fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port()
+                    + "/ws"), 4, traffic, QUIET);
+            assertThat(connected.opened()).isEqualTo(4);
+            // Only members 0..2 send: the fourth member's connection should get every message and gets none.
+            Map<String, Object> figures = traffic.finish(traffic.start("lossy", 50, Duration.ZERO,
+                    Duration.ofSeconds(1), index -> new Traffic.Pick(0, (int) (index % 3))), Duration.ofSeconds(1));
+
+            long sent = (long) figures.get("sent");
+            assertThat(figures.get("expectedDeliveries")).isEqualTo(sent * 3);
+            assertThat(figures.get("lostDeliveries")).isEqualTo(sent);
+            assertThat(figures.get("deliveries")).isEqualTo(sent * 2);
+        }
+    }
+
+    @Test
+    void theRoomIsReadFromTheAuthFramesToken() {
+        assertThat(BareBroadcastServer.roomOf("{\"type\":\"auth\",\"token\":\"room-7\"}")).isEqualTo("room-7");
+        assertThat(BareBroadcastServer.roomOf("{\"type\":\"auth\"}")).isEmpty();
+    }
+}
