@@ -45,6 +45,8 @@ public final class StandalonePlatform implements AutoCloseable {
 
     private final StandaloneProperties settings;
     private final ResolvedPorts ports;
+    /** auth-service's secret for SetAccountStatus, shared only with moderation-service; new for every run. */
+    private final String serviceSecret = newSecret();
     private EmbeddedInfrastructure infrastructure;
     private final Deque<Running> running = new ArrayDeque<>();
     private volatile boolean closed;
@@ -197,6 +199,14 @@ public final class StandalonePlatform implements AutoCloseable {
         if (service.name().equals("chat-service")) {
             properties.put("chat.chat-service.pre-moderation.target", host + ":" + ports.moderationGrpc());
         }
+        if (service.name().equals("auth-service")) {
+            properties.put("chat.auth.service-secret", serviceSecret);
+        }
+        if (service.name().equals("moderation-service")) {
+            properties.put("chat.moderation.auth-service-secret", serviceSecret);
+            properties.put("chat.moderation.auth-target", host + ":" + ports.authGrpc());
+            properties.put("chat.moderation.chat-target", host + ":" + ports.chatGrpc());
+        }
         if (service.name().equals("websocket-service")) {
             properties.put("chat.websocket.chat-target", host + ":" + ports.chatGrpc());
             properties.put("chat.websocket.allowed-origins", String.join(",", "http://localhost:" + ports.gateway(),
@@ -209,6 +219,12 @@ public final class StandalonePlatform implements AutoCloseable {
         List<String> arguments = new ArrayList<>();
         properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
         return arguments.toArray(String[]::new);
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** The URL a person opens. */

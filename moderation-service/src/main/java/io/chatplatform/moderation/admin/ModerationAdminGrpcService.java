@@ -177,7 +177,8 @@ class ModerationAdminGrpcService extends ModerationAdminGrpc.ModerationAdminImpl
         String status = status(request.getStatus());
         Flux<WatchFlagsResponse> stream = credentials.moderator()
                 .flatMapMany(moderator -> {
-                    // Subscribe to live changes before reading the backlog, so nothing falls between the two.
+                    // Live changes and the backlog are subscribed together, so nothing falls between the two; a flag
+                    // may then come twice (backlog and live), each time as it was.
                     Flux<WatchFlagsResponse> live = watch.changes()
                             .filter(flag -> status.isEmpty() || status.equals(flag.status()))
                             .map(flag -> WatchFlagsResponse.newBuilder().setFlag(Flags.toProto(flag)).build());
@@ -185,7 +186,7 @@ class ModerationAdminGrpcService extends ModerationAdminGrpc.ModerationAdminImpl
                             ? flags.open().map(flag -> WatchFlagsResponse.newBuilder()
                                     .setFlag(Flags.toProto(flag)).setBacklog(true).build())
                             : Flux.empty();
-                    return Flux.concat(backlog, live).onBackpressureBuffer(1000);
+                    return Flux.merge(live, backlog).onBackpressureBuffer(1000);
                 });
         GrpcAnswers.stream(stream, responses);
     }

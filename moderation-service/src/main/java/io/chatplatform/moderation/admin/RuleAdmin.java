@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -52,7 +51,7 @@ class RuleAdmin {
     }
 
     Mono<Rule> create(Rule rule, Moderator moderator) {
-        return Mono.fromCallable(() -> validated(new StoredRule(UUID.randomUUID().toString(), rule.getName().strip(),
+        return Mono.fromCallable(() -> validated(new StoredRule(ModerationEvents.newId(), rule.getName().strip(),
                         kind(rule), rule.getPattern(), action(rule), rule.getEnabled(), rule.getConversationId(),
                         rule.getStrikeLimit(), rule.getStrikeWindowSeconds(), rule.getBlockSeconds(), 1, now(), now(),
                         moderator.userId())))

@@ -124,6 +124,12 @@ public class Verdicts {
 
     private Mono<Void> hide(Candidate candidate, String fact, String flagId, Evaluation evaluation, Instant now) {
         return chat.hide(candidate.conversation(), candidate.messageId(), evaluation.summary(), SYSTEM, flagId)
+                .onErrorResume(Verdicts::permanent, gone -> {
+                    // The message or its conversation is gone (deleted meanwhile): nothing left to hide. Retrying
+                    // would stop every message behind this one; the flag records the verdict.
+                    log.warn("Not hiding message {}: {}", candidate.messageId(), gone.toString());
+                    return Mono.empty();
+                })
                 .flatMap(hidden -> events.publish(ModerationEvents.derivedId("hidden", fact),
                         candidate.conversation().getId(), now, envelope -> envelope
                                 .setMessageHidden(MessageHidden.newBuilder()
@@ -161,9 +167,26 @@ public class Verdicts {
                     Instant until = rule.blockSeconds() > 0 ? now().plusSeconds(rule.blockSeconds()) : null;
                     String reason = count + " strikes within " + window.toSeconds() + "s for rule " + rule.name();
                     log.info("Blocking {}: {}", user, reason);
-                    return blocks.block(user, reason, until, SYSTEM);
+                    return blocks.block(user, reason, until, SYSTEM)
+                            .onErrorResume(Verdicts::permanent, refused -> {
+                                // Unknown user, or blocking not configured: retrying cannot help, and would stop
+                                // every message behind this one. The strikes stay counted and audited.
+                                log.error("Could not block {} after {}: {}", user, reason, refused.toString());
+                                return Mono.empty();
+                            });
                 })
                 .then();
+    }
+
+    /** Errors from chat-service or auth-service that a retry cannot fix; others (unavailable) are retried. */
+    private static boolean permanent(Throwable error) {
+        if (!(error instanceof io.grpc.StatusRuntimeException status)) {
+            return false;
+        }
+        return switch (status.getStatus().getCode()) {
+            case NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, PERMISSION_DENIED, UNAUTHENTICATED -> true;
+            default -> false;
+        };
     }
 
     private Instant now() {

@@ -61,8 +61,16 @@ public class ModerationEvents {
         return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /**
+     * A random id for events, audit entries and rules. From {@link java.util.concurrent.ThreadLocalRandom}:
+     * {@link UUID#randomUUID()} reads {@code SecureRandom}, which may block on an event loop, and these ids are
+     * identifiers, not secrets.
+     */
     public static String newId() {
-        return UUID.randomUUID().toString();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(most, least).toString();
     }
 
     public static Timestamp timestamp(Instant instant) {

@@ -23,16 +23,19 @@ public final class CompiledRule {
     private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@[\\p{L}\\p{N}_.-]{1,64}");
 
     private final StoredRule rule;
-    private final List<List<String>> phrases;
+    /** Each phrase's letters without spaces, repeats collapsed: "buy followers" becomes "buyfolowers". */
+    private final List<String> phrases;
+    private final int longestPhrase;
     private final Pattern regex;
     private final List<String> hosts;
     private final int limit;
     private final RatePattern rate;
 
-    private CompiledRule(StoredRule rule, List<List<String>> phrases, Pattern regex, List<String> hosts, int limit,
+    private CompiledRule(StoredRule rule, List<String> phrases, Pattern regex, List<String> hosts, int limit,
             RatePattern rate) {
         this.rule = rule;
         this.phrases = phrases;
+        this.longestPhrase = phrases.stream().mapToInt(String::length).max().orElse(0);
         this.regex = regex;
         this.hosts = hosts;
         this.limit = limit;
@@ -92,11 +95,21 @@ public final class CompiledRule {
         };
     }
 
+    /**
+     * A phrase matches a run of whole words whose letters, joined, are the phrase's letters: "bad word" and
+     * "b a d w o r d" match "badword", and "badword" matches "bad word"; "antibadword" matches neither (whole words).
+     */
     private Optional<String> matchPhrases(List<String> words) {
-        for (List<String> phrase : phrases) {
-            for (int start = 0; start + phrase.size() <= words.size(); start++) {
-                if (words.subList(start, start + phrase.size()).equals(phrase)) {
-                    return Optional.of("\"" + String.join(" ", phrase) + "\"");
+        for (int start = 0; start < words.size(); start++) {
+            StringBuilder joined = new StringBuilder();
+            for (int end = start; end < words.size(); end++) {
+                joined.append(words.get(end));
+                String letters = Normalizer.collapseRepeats(joined);
+                if (phrases.contains(letters)) {
+                    return Optional.of("\"" + String.join(" ", words.subList(start, end + 1)) + "\"");
+                }
+                if (letters.length() >= longestPhrase) {
+                    break;
                 }
             }
         }
@@ -133,10 +146,10 @@ public final class CompiledRule {
         return found;
     }
 
-    private static List<List<String>> phrases(String pattern) {
-        List<List<String>> phrases = Arrays.stream(pattern.split(","))
-                .map(Normalizer::words)
-                .filter(words -> !words.isEmpty())
+    private static List<String> phrases(String pattern) {
+        List<String> phrases = Arrays.stream(pattern.split(","))
+                .map(phrase -> Normalizer.collapseRepeats(String.join("", Normalizer.words(phrase))))
+                .filter(letters -> !letters.isEmpty())
                 .distinct()
                 .toList();
         if (phrases.isEmpty()) {

@@ -13,8 +13,8 @@ import java.util.Map;
  * dropped; lower case; zero-width and other invisible characters removed; look-alike letters from other scripts
  * (Cyrillic, Greek) and common substitutions ({@code 0→o}, {@code 3→e}, {@code @→a}, {@code $→s}, ...) mapped to
  * Latin letters; runs of one repeated letter collapsed to one ({@code "baaad"} and {@code "bad"} compare equal);
- * everything else is a word separator. Words spelled out letter by letter ({@code "b.a.d"}, {@code "b a d"}) are
- * joined back into one word.
+ * everything else is a word separator. (Words spelled out letter by letter, {@code "b.a.d"}, are caught when
+ * matching: see {@link CompiledRule}.)
  */
 public final class Normalizer {
 
@@ -35,6 +35,7 @@ public final class Normalizer {
     public static List<String> words(String text, boolean collapseRepeats) {
         String mapped = mapCharacters(text, collapseRepeats);
         List<String> raw = new ArrayList<>();
+        // Words as they are; the letters of a word spelled out ("b a d") stay separate words.
         StringBuilder word = new StringBuilder();
         for (int i = 0; i < mapped.length(); i++) {
             char c = mapped.charAt(i);
@@ -48,7 +49,7 @@ public final class Normalizer {
         if (!word.isEmpty()) {
             raw.add(word.toString());
         }
-        return joinSpelledOut(raw, collapseRepeats);
+        return raw;
     }
 
     /** The normalized words joined with single spaces. */
@@ -108,35 +109,8 @@ public final class Normalizer {
                 || c == '\u00AD';
     }
 
-    /** Runs of two or more one-letter words become one word; a lone "a" or "i" stays a word of its own. */
-    private static List<String> joinSpelledOut(List<String> raw, boolean collapseRepeats) {
-        List<String> words = new ArrayList<>(raw.size());
-        StringBuilder run = new StringBuilder();
-        int runLength = 0;
-        for (String word : raw) {
-            if (word.length() == 1) {
-                run.append(word);
-                runLength++;
-                continue;
-            }
-            flushRun(words, run, runLength, collapseRepeats);
-            runLength = 0;
-            words.add(word);
-        }
-        flushRun(words, run, runLength, collapseRepeats);
-        return words;
-    }
-
-    private static void flushRun(List<String> words, StringBuilder run, int runLength, boolean collapseRepeats) {
-        if (runLength == 1) {
-            words.add(run.toString());
-        } else if (runLength > 1) {
-            words.add(collapseRepeats ? collapseRepeats(run) : run.toString());
-        }
-        run.setLength(0);
-    }
-
-    private static String collapseRepeats(CharSequence text) {
+    /** Runs of one repeated character become one character. */
+    static String collapseRepeats(CharSequence text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

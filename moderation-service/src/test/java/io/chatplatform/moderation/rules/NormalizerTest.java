@@ -17,8 +17,6 @@ class NormalizerTest {
             "bädwörd",
             "b\u200Badw\u200Dord",
             "baaaadwooooord",
-            "b.a.d.w.o.r.d",
-            "b a d w o r d",
             "\u0432adw\u043Er\u0501",
             "ｂａｄｗｏｒｄ",
             "b\u00ADadword"})
@@ -31,7 +29,7 @@ class NormalizerTest {
     @CsvSource({
             "'Hello,   World!', helo world",
             "'I think so', i think so",
-            "'a b', ab",
+            "'b.a.d', b a d",
             "'2 cats', 2 cats"})
     void wordsAreSplitOnEverythingButLettersAndDigits(String text, String normalized) {
         assertThat(Normalizer.normalize(text)).isEqualTo(normalized);
