@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Asks the server's standard gRPC health service whether it serves; the first thing to run when in doubt. */
-@Command(name = "health", description = "Check that moderation-service answers and is serving.")
+@Command(name = "health", mixinStandardHelpOptions = true, description = "Check that moderation-service answers and is serving.")
 final class HealthCommand implements Callable<Integer> {
 
     @ParentCommand

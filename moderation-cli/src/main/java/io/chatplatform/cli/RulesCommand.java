@@ -15,7 +15,6 @@ import io.chatplatform.contracts.moderation.RuleAction;
 import io.chatplatform.contracts.moderation.RuleKind;
 import io.chatplatform.contracts.moderation.TestRulesRequest;
 import io.chatplatform.contracts.moderation.TestRulesResponse;
-import io.chatplatform.contracts.moderation.VerdictReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -212,9 +211,5 @@ final class RulesCommand implements Callable<Integer> {
                         + (rule.getAction() == RuleAction.RULE_ACTION_STRIKE ? " x" + rule.getStrikeLimit() : ""),
                 String.valueOf(rule.getEnabled()),
                 rule.getConversationId().isEmpty() ? "everywhere" : rule.getConversationId(), rule.getPattern());
-    }
-
-    static String reasons(List<VerdictReason> reasons) {
-        return String.join(", ", reasons.stream().map(VerdictReason::getCode).toList());
     }
 }
