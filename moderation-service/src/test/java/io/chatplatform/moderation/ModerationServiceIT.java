@@ -209,6 +209,48 @@ class ModerationServiceIT {
     }
 
     @Test
+    void watchersSeeFlagsAsTheyAreOpened() {
+        String room = "room-" + UUID.randomUUID();
+        create(Rule.newBuilder().setName("watch " + room).setKind(RuleKind.RULE_KIND_KEYWORD).setPattern("watchme")
+                .setAction(RuleAction.RULE_ACTION_FLAG).setEnabled(true).setConversationId(room).build());
+        java.util.concurrent.BlockingQueue<Flag> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + TestTokens.moderator("watcher"));
+        io.grpc.Context.CancellableContext watching = io.grpc.Context.current().withCancellation();
+        watching.run(() -> ModerationAdminGrpc.newStub(channel())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .watchFlags(io.chatplatform.contracts.moderation.WatchFlagsRequest.newBuilder()
+                        .setStatus(io.chatplatform.contracts.moderation.FlagStatus.FLAG_STATUS_OPEN).build(),
+                        new io.grpc.stub.StreamObserver<>() {
+                            @Override
+                            public void onNext(io.chatplatform.contracts.moderation.WatchFlagsResponse value) {
+                                seen.add(value.getFlag());
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        }));
+        try {
+            // The stream is up once a flag arrives; flags opened before that are not expected on it.
+            List<String> opened = new ArrayList<>();
+            Flag first = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                opened.add(check(room, "w" + opened.size() + "-" + room, "u", "watchme").getFlagId());
+                return seen.poll();
+            }, flag -> flag != null);
+            assertThat(opened).contains(first.getFlagId());
+            assertThat(first.getStatus()).isEqualTo(io.chatplatform.contracts.moderation.FlagStatus.FLAG_STATUS_OPEN);
+            assertThat(first.getConversation().getId()).isEqualTo(room);
+        } finally {
+            watching.cancel(null);
+        }
+    }
+
+    @Test
     void plainUsersAreRefused() {
         assertThatThrownBy(() -> stub(TestTokens.user("someone")).listRules(
                 io.chatplatform.contracts.moderation.ListRulesRequest.getDefaultInstance()))

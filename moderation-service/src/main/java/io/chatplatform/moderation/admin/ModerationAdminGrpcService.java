@@ -180,8 +180,9 @@ class ModerationAdminGrpcService extends ModerationAdminGrpc.ModerationAdminImpl
                     // Live changes and the backlog are subscribed together, so nothing falls between the two; a flag
                     // may then come twice (backlog and live), each time as it was.
                     Flux<WatchFlagsResponse> live = watch.changes()
-                            .filter(flag -> status.isEmpty() || status.equals(flag.status()))
-                            .map(flag -> WatchFlagsResponse.newBuilder().setFlag(Flags.toProto(flag)).build());
+                            .filter(flag -> status.isEmpty()
+                                    || flag.getStatus().name().equals("FLAG_STATUS_" + status))
+                            .map(flag -> WatchFlagsResponse.newBuilder().setFlag(flag).build());
                     Flux<WatchFlagsResponse> backlog = request.getIncludeOpen()
                             ? flags.open().map(flag -> WatchFlagsResponse.newBuilder()
                                     .setFlag(Flags.toProto(flag)).setBacklog(true).build())

@@ -1,7 +1,10 @@
 package io.chatplatform.moderation.admin;
 
 import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.contracts.events.MessageFlagged;
 import io.chatplatform.contracts.events.MessageHidden;
+import io.chatplatform.contracts.events.ModerationVerdict;
+import io.chatplatform.contracts.moderation.Verdict;
 import io.chatplatform.contracts.moderation.ReviewDecision;
 import io.chatplatform.moderation.audit.AuditLog;
 import io.chatplatform.moderation.block.BlockService;
@@ -115,10 +118,35 @@ public class ModeratorActions {
                 .then(flags.review(flagId, status, moderator.userId(), note, now()))
                 .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.CONFLICT,
                         "flag " + flagId + " was reviewed by someone else meanwhile")))
-                .flatMap(reviewed -> audit.append(ModerationEvents.newId(), moderator.actor(), "FLAG_REVIEWED",
+                .flatMap(reviewed -> announce(reviewed, decision, moderator)
+                        .then(audit.append(ModerationEvents.newId(), moderator.actor(), "FLAG_REVIEWED",
                                 reviewed.senderUserId(), reviewed.id(), note,
-                                Map.of("decision", decision.name().replace("REVIEW_DECISION_", "")))
+                                Map.of("decision", decision.name().replace("REVIEW_DECISION_", ""))))
                         .thenReturn(reviewed));
+    }
+
+    /**
+     * The flag as reviewed ({@code message.flagged}, for watchers) and the final verdict on the message
+     * ({@code moderation.verdict}, for services that act on verdicts: approve releases a held message).
+     */
+    private Mono<Void> announce(StoredFlag flag, ReviewDecision decision, Moderator moderator) {
+        Mono<Void> changed = events.publish(ModerationEvents.newId(), flag.conversationId(), flag.reviewedAt(),
+                envelope -> envelope.setMessageFlagged(MessageFlagged.newBuilder().setFlag(Flags.toProto(flag))));
+        if (decision == ReviewDecision.REVIEW_DECISION_DISMISS) {
+            return changed;
+        }
+        Verdict verdict = decision == ReviewDecision.REVIEW_DECISION_APPROVE ? Verdict.VERDICT_ALLOW
+                : Verdict.VERDICT_HIDE;
+        return changed.then(events.publish(ModerationEvents.newId(), flag.conversationId(), flag.reviewedAt(),
+                envelope -> envelope.setModerationVerdict(ModerationVerdict.newBuilder()
+                        .setConversation(Flags.conversation(flag))
+                        .setMessageId(flag.messageId())
+                        .setSeq(flag.seq())
+                        .setSenderUserId(flag.senderUserId())
+                        .setVerdict(verdict)
+                        .setDecidedBy(moderator.actor())
+                        .setDecidedAt(ModerationEvents.timestamp(flag.reviewedAt()))
+                        .setFlagId(flag.id()))));
     }
 
     private Mono<Void> act(StoredFlag flag, ReviewDecision decision, String note, long blockSeconds,

@@ -18,17 +18,18 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** The {@code flags} collection: inserts keyed by a derived id (so a repeat finds the first), reviews, pages. */
+/**
+ * The {@code flags} collection: inserts keyed by a derived id (so a repeat finds the first), reviews, pages. Callers
+ * announce changes as {@code message.flagged} (which feeds {@link FlagWatch}).
+ */
 @Component
 public class FlagStore {
 
     private final ReactiveMongoTemplate mongo;
-    private final FlagWatch watch;
     private final Mono<Void> indexesReady;
 
-    FlagStore(ReactiveMongoTemplate mongo, FlagWatch watch) {
+    FlagStore(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
-        this.watch = watch;
         this.indexesReady = mongo.indexOps(StoredFlag.class)
                 .createIndex(new Index("createdAt", Sort.Direction.DESC).named("created_at"))
                 .then()
@@ -42,7 +43,6 @@ public class FlagStore {
      */
     public Mono<Opened> open(StoredFlag flag) {
         return indexesReady.then(mongo.insert(flag))
-                .doOnNext(watch::changed)
                 .map(created -> new Opened(created, true))
                 .onErrorResume(DuplicateKeyException.class, duplicate -> find(flag.id())
                         .map(existing -> new Opened(existing, false)));
@@ -60,8 +60,7 @@ public class FlagStore {
                 .set("reviewedBy", reviewer)
                 .set("reviewNote", note);
         return mongo.findAndModify(query(where("_id").is(id).and("status").is(StoredFlag.OPEN)), update,
-                        FindAndModifyOptions.options().returnNew(true), StoredFlag.class)
-                .doOnNext(watch::changed);
+                        FindAndModifyOptions.options().returnNew(true), StoredFlag.class);
     }
 
     /** A page of flags, newest first; empty filters match everything. */
