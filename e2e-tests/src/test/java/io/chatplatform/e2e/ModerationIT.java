@@ -89,8 +89,11 @@ class ModerationIT {
 
     @BeforeAll
     static void start() {
-        // Every context reads system properties: this account becomes an admin when it registers.
+        // Every context reads system properties: this account becomes an admin when it registers, and the many
+        // logins from one address here are not what the edge and login rate limits are for.
         System.setProperty("chat.auth.admin-usernames", ADMIN);
+        System.setProperty("chat.auth.rate-limits.enabled", "false");
+        System.setProperty("chat.gateway.rate-limit.enabled", "false");
         platform = StandalonePlatform.start(StandalonePlatformIT.freePorts(dataDir));
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", platform.ports().moderationGrpc()).usePlaintext()
                 .build();
@@ -100,6 +103,8 @@ class ModerationIT {
     @AfterAll
     static void stop() {
         System.clearProperty("chat.auth.admin-usernames");
+        System.clearProperty("chat.auth.rate-limits.enabled");
+        System.clearProperty("chat.gateway.rate-limit.enabled");
         if (channel != null) {
             channel.shutdownNow();
         }
@@ -249,7 +254,8 @@ class ModerationIT {
 
         // The next real message is the second strike, which blocks: the redeliveries had not counted.
         send(erin, roomId, "third, the second strike");
-        await().atMost(TIMEOUT).untilAsserted(() -> gateway().post().uri("/api/auth/login")
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> gateway().post()
+                .uri("/api/auth/login")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("login", erin.username(), "password", erin.password()))
                 .exchange().expectStatus().isForbidden());
@@ -343,7 +349,8 @@ class ModerationIT {
                 .bodyValue(Map.of("login", hank.username(), "password", hank.password()))
                 .exchange().expectStatus().isForbidden();
         // A timed block ends by itself.
-        await().atMost(TIMEOUT).untilAsserted(() -> gateway().post().uri("/api/auth/login")
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> gateway().post()
+                .uri("/api/auth/login")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("login", hank.username(), "password", hank.password()))
                 .exchange().expectStatus().isOk());
