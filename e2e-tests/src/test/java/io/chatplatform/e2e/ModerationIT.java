@@ -364,8 +364,11 @@ class ModerationIT {
                 .extracting(entry -> entry.getAction() + " by " + entry.getActor().getKind())
                 .contains("AUDIT_ACTION_USER_BLOCKED by ACTOR_KIND_MODERATOR",
                         "AUDIT_ACTION_USER_UNBLOCKED by ACTOR_KIND_SYSTEM",
-                        "AUDIT_ACTION_USER_UNBLOCKED by ACTOR_KIND_MODERATOR",
-                        "AUDIT_ACTION_FLAG_REVIEWED by ACTOR_KIND_MODERATOR");
+                        "AUDIT_ACTION_USER_UNBLOCKED by ACTOR_KIND_MODERATOR");
+        assertThat(admin().auditLog(AuditLogRequest.newBuilder().setActorUserId(admin.id()).build())
+                .getEntriesList())
+                .extracting(entry -> entry.getAction() + " " + entry.getTargetId() + " " + entry.getReason())
+                .contains("AUDIT_ACTION_FLAG_REVIEWED " + report.get("flagId") + " rude indeed");
     }
 
     @Test
