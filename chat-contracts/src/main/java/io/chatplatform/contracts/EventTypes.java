@@ -27,6 +27,7 @@ public final class EventTypes {
     // moderation-service
     public static final String USER_BLOCKED = "user.blocked";
     public static final String USER_UNBLOCKED = "user.unblocked";
+    public static final String USER_WARNED = "user.warned";
     public static final String MESSAGE_FLAGGED = "message.flagged";
     public static final String MODERATION_VERDICT = "moderation.verdict";
 
@@ -74,6 +75,7 @@ public final class EventTypes {
         map.put(EventEnvelope.PayloadCase.PRESENCE_CHANGED, PRESENCE_CHANGED);
         map.put(EventEnvelope.PayloadCase.USER_BLOCKED, USER_BLOCKED);
         map.put(EventEnvelope.PayloadCase.USER_UNBLOCKED, USER_UNBLOCKED);
+        map.put(EventEnvelope.PayloadCase.USER_WARNED, USER_WARNED);
         map.put(EventEnvelope.PayloadCase.MESSAGE_FLAGGED, MESSAGE_FLAGGED);
         map.put(EventEnvelope.PayloadCase.MODERATION_VERDICT, MODERATION_VERDICT);
         map.put(EventEnvelope.PayloadCase.USER_REGISTERED, USER_REGISTERED);

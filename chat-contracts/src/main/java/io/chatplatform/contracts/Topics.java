@@ -9,7 +9,7 @@ public final class Topics {
     /** Every message event (rooms and DMs), keyed by conversation id; read by moderation and notification. */
     public static final String CHAT_MESSAGES = "chat.messages";
 
-    /** user.blocked, user.unblocked, message.flagged, moderation.verdict, message.hidden. */
+    /** user.blocked, user.unblocked, user.warned, message.flagged, moderation.verdict, message.hidden. */
     public static final String MODERATION_EVENTS = "moderation.events";
 
     /** user.registered, email verification, password reset, status changes, session revocations; keyed by user id. */

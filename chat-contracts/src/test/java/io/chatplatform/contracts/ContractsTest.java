@@ -101,7 +101,7 @@ class ContractsTest {
     void moderationAdminHasItsMethodsAndStreamsFlags() {
         assertThat(methodNames(ModerationAdminGrpc.getServiceDescriptor())).containsExactlyInAnyOrder(
                 "BlockUser", "UnblockUser", "ListFlags", "ReviewFlag",
-                "CreateRule", "UpdateRule", "DeleteRule", "ListRules", "AuditLog", "WatchFlags");
+                "CreateRule", "UpdateRule", "DeleteRule", "ListRules", "AuditLog", "WatchFlags", "TestRules");
         assertThat(ModerationAdminGrpc.getWatchFlagsMethod().getType())
                 .isEqualTo(MethodDescriptor.MethodType.SERVER_STREAMING);
         assertThat(ModerationAdminGrpc.getBlockUserMethod().getType())

@@ -92,6 +92,8 @@ class GatewayIT {
             POST   | /api/conversations/c-1/read                        | chat-service
             GET    | /api/presence?users=u-1,u-2                        | websocket-service
             POST   | /api/reports                                       | moderation-service
+            POST   | /api/moderation/messages/hide                      | moderation-service
+            DELETE | /api/moderation/blocks/u-2                         | moderation-service
             GET    | /api/notifications/vapid-public-key                | notification-service
             DELETE | /api/notifications/subscriptions                   | notification-service
             PUT    | /api/notifications/preferences                     | notification-service

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** Asks the server's standard gRPC health service whether it serves; the first thing to run when in doubt. */
-@Command(name = "health", description = "Check that moderation-service answers and is serving.")
+@Command(name = "health", mixinStandardHelpOptions = true, description = "Check that moderation-service answers and is serving.")
 final class HealthCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -29,10 +29,11 @@ final class HealthCommand implements Callable<Integer> {
             HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(cli.deadlineSeconds, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.newBuilder().setService(service).build());
-            System.out.println(cli.target + ": " + response.getStatus());
+            cli.out().println(cli.target + ": " + response.getStatus());
+            cli.out().flush();
             return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING ? 0 : 1;
         } catch (StatusRuntimeException e) {
-            System.err.println(cli.target + ": " + e.getStatus().getCode() + " "
+            cli.spec.commandLine().getErr().println(cli.target + ": " + e.getStatus().getCode() + " "
                     + (e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription()));
             return 1;
         } finally {

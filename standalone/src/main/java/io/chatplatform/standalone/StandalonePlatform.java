@@ -222,6 +222,12 @@ public final class StandalonePlatform implements AutoCloseable {
             properties.put("chat.notification.email.public-url", gatewayUrl());
             properties.put("chat.notification.dev-outbox.enabled", "true");
         }
+        if (service.name().equals("moderation-service")) {
+            // auth-service's SetAccountStatus secret, which is this run's service token (set above).
+            properties.put("chat.moderation.auth-service-secret", serviceToken);
+            properties.put("chat.moderation.auth-target", host + ":" + ports.authGrpc());
+            properties.put("chat.moderation.chat-target", host + ":" + ports.chatGrpc());
+        }
         if (service.name().equals("websocket-service")) {
             properties.put("chat.websocket.chat-target", host + ":" + ports.chatGrpc());
             properties.put("chat.websocket.allowed-origins", String.join(",", "http://localhost:" + ports.gateway(),

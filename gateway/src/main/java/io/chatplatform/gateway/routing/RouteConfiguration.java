@@ -25,7 +25,7 @@ class RouteConfiguration {
                 // An http:// target is switched to ws:// by the gateway when the request is a WebSocket upgrade.
                 .route("websocket", r -> r.path("/ws")
                         .uri(services.websocketService()))
-                .route("moderation", r -> r.path("/api/reports", "/api/reports/**")
+                .route("moderation", r -> r.path("/api/reports", "/api/reports/**", "/api/moderation/**")
                         .uri(services.moderationService()))
                 .route("notifications", r -> r.path("/api/notifications", "/api/notifications/**")
                         .uri(services.notificationService()))

@@ -1,0 +1,2 @@
+/** The append-only audit log of moderation actions: who did what, when and why. */
+package io.chatplatform.moderation.audit;

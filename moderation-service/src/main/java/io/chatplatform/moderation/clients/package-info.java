@@ -1,0 +1,2 @@
+/** gRPC clients of the services moderation acts through: chat-service (hide, membership) and auth-service (status). */
+package io.chatplatform.moderation.clients;

@@ -1,0 +1,2 @@
+/** What moderation-service publishes on Kafka {@code moderation.events}. */
+package io.chatplatform.moderation.events;

@@ -1,0 +1,318 @@
+package io.chatplatform.moderation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.FieldMask;
+import io.chatplatform.contracts.common.ConversationKind;
+import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.contracts.common.PageRequest;
+import io.chatplatform.contracts.moderation.AuditAction;
+import io.chatplatform.contracts.moderation.AuditLogRequest;
+import io.chatplatform.contracts.moderation.CheckRequest;
+import io.chatplatform.contracts.moderation.CheckResponse;
+import io.chatplatform.contracts.moderation.CreateRuleRequest;
+import io.chatplatform.contracts.moderation.DeleteRuleRequest;
+import io.chatplatform.contracts.moderation.Flag;
+import io.chatplatform.contracts.moderation.ListFlagsRequest;
+import io.chatplatform.contracts.moderation.ListFlagsResponse;
+import io.chatplatform.contracts.moderation.ModerationAdminGrpc;
+import io.chatplatform.contracts.moderation.ModerationServiceGrpc;
+import io.chatplatform.contracts.moderation.ReviewDecision;
+import io.chatplatform.contracts.moderation.ReviewFlagRequest;
+import io.chatplatform.contracts.moderation.Rule;
+import io.chatplatform.contracts.moderation.RuleAction;
+import io.chatplatform.contracts.moderation.RuleKind;
+import io.chatplatform.contracts.moderation.TestRulesRequest;
+import io.chatplatform.contracts.moderation.UpdateRuleRequest;
+import io.chatplatform.contracts.moderation.Verdict;
+import io.chatplatform.infra.junit.WithEmbeddedInfra;
+import io.chatplatform.moderation.rules.StoredRule;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+
+/**
+ * moderation-service on its own, on embedded Kafka, Redis and MongoDB, over real gRPC: the synchronous Check with
+ * rules reloaded from MongoDB, counting that a repeated check does not repeat, reviews, rule validation and paging.
+ * (Hiding and blocking through chat-service and auth-service are covered with the whole platform in e2e-tests.)
+ */
+@WithEmbeddedInfra
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.config.name=moderation-service",
+        "spring.grpc.server.port=0",
+        "chat.moderation.rules-refresh=200ms"})
+@Import({TestTokens.Config.class, ModerationServiceIT.GrpcPort.class})
+class ModerationServiceIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static ManagedChannel channel;
+
+    @Autowired
+    GrpcPort grpcPort;
+
+    @Autowired
+    ReactiveMongoTemplate mongo;
+
+    @AfterAll
+    static void close() {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRuleWrittenToMongoDbAppliesWithoutARestartAndARepeatedCheckGivesTheSameFlag() {
+        String room = "room-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        // As another instance (or an operator) would store it: straight into MongoDB, not through this instance.
+        mongo.insert(new StoredRule(UUID.randomUUID().toString(), "direct " + room,
+                io.chatplatform.moderation.rules.RuleKind.KEYWORD, "forbidden fruit",
+                io.chatplatform.moderation.rules.RuleAction.HIDE, true, room, 0, 0, 0, 1, now, now, "ops")).block();
+
+        CheckResponse first = await().atMost(TIMEOUT).until(() -> check(room, "m1-" + room, "u1",
+                "some F0RBIDDEN  fruuuit"), response -> response.getVerdict() == Verdict.VERDICT_HIDE);
+        assertThat(first.getFlagId()).isNotEmpty();
+        assertThat(first.getReasonsList()).singleElement()
+                .satisfies(reason -> assertThat(reason.getCode()).isEqualTo("keyword"));
+        assertThat(check(room, "m1-" + room, "u1", "some F0RBIDDEN  fruuuit").getFlagId())
+                .isEqualTo(first.getFlagId());
+        assertThat(check(room, "m2-" + room, "u1", "an apple").getVerdict()).isEqualTo(Verdict.VERDICT_ALLOW);
+        assertThat(check("elsewhere", "m3-" + room, "u1", "forbidden fruit").getVerdict())
+                .as("the rule is for one conversation").isEqualTo(Verdict.VERDICT_ALLOW);
+        CheckResponse unstored = check(room, "", "", "forbidden fruit");
+        assertThat(unstored.getVerdict()).isEqualTo(Verdict.VERDICT_HIDE);
+        assertThat(unstored.getFlagId()).as("nothing stored for an unstored text").isEmpty();
+    }
+
+    @Test
+    void floodCountsEachMessageOnceHoweverOftenItIsChecked() {
+        String room = "room-" + UUID.randomUUID();
+        create(Rule.newBuilder().setName("flood " + room).setKind(RuleKind.RULE_KIND_FLOOD).setPattern("2/1m")
+                .setAction(RuleAction.RULE_ACTION_FLAG).setEnabled(true).setConversationId(room).build());
+        String sender = "u-" + UUID.randomUUID();
+        assertThat(check(room, "a-" + room, sender, "one").getVerdict()).isEqualTo(Verdict.VERDICT_ALLOW);
+        for (int i = 0; i < 3; i++) {
+            assertThat(check(room, "b-" + room, sender, "two").getVerdict()).as("check %d of the second", i)
+                    .isEqualTo(Verdict.VERDICT_ALLOW);
+        }
+        CheckResponse third = check(room, "c-" + room, sender, "three");
+        assertThat(third.getVerdict()).isEqualTo(Verdict.VERDICT_HOLD);
+        assertThat(third.getReasonsList().get(0).getDetail()).contains("3 messages", "more than 2");
+        assertThat(check(room, "c-" + room, sender, "three").getVerdict()).isEqualTo(Verdict.VERDICT_HOLD);
+
+        // A moderator approves the held message: the next check (chat-service's sweep) releases it.
+        Flag approved = admin("mod-1").reviewFlag(ReviewFlagRequest.newBuilder().setFlagId(third.getFlagId())
+                .setDecision(ReviewDecision.REVIEW_DECISION_APPROVE).setNote("fine").build()).getFlag();
+        assertThat(approved.getReviewedBy().getUserId()).isEqualTo("mod-1");
+        assertThat(check(room, "c-" + room, sender, "three").getVerdict()).isEqualTo(Verdict.VERDICT_ALLOW);
+        assertThatThrownBy(() -> admin("mod-1").reviewFlag(ReviewFlagRequest.newBuilder()
+                .setFlagId(third.getFlagId()).setDecision(ReviewDecision.REVIEW_DECISION_DISMISS).build()))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    }
+
+    @Test
+    void rulesAreValidatedVersionedAndAudited() {
+        String moderator = "mod-" + UUID.randomUUID();
+        assertThatThrownBy(() -> admin(moderator).createRule(CreateRuleRequest.newBuilder().setRule(Rule.newBuilder()
+                        .setName("bad regex").setKind(RuleKind.RULE_KIND_REGEX).setPattern("[a-")
+                        .setAction(RuleAction.RULE_ACTION_HIDE)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, error -> {
+                    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(error.getStatus().getDescription()).contains("not a valid regular expression");
+                });
+        assertThatThrownBy(() -> create(Rule.newBuilder().setName("no action").setKind(RuleKind.RULE_KIND_KEYWORD)
+                .setPattern("x").build()))
+                .satisfies(error -> assertThat(((StatusRuntimeException) error).getStatus().getDescription())
+                        .contains("action is required"));
+
+        Rule rule = admin(moderator).createRule(CreateRuleRequest.newBuilder().setRule(Rule.newBuilder()
+                .setName("words " + moderator).setKind(RuleKind.RULE_KIND_KEYWORD).setPattern("zzyzx")
+                .setAction(RuleAction.RULE_ACTION_HIDE).setEnabled(true)).build()).getRule();
+        assertThat(admin(moderator).testRules(TestRulesRequest.newBuilder().setText("ZZYZX!").build()).getVerdict())
+                .isEqualTo(Verdict.VERDICT_HIDE);
+        assertThatThrownBy(() -> create(rule.toBuilder().setRuleId("").build()))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.ALREADY_EXISTS));
+
+        Rule disabled = admin(moderator).updateRule(UpdateRuleRequest.newBuilder()
+                .setRule(rule.toBuilder().setEnabled(false))
+                .setUpdateMask(FieldMask.newBuilder().addPaths("enabled")).build()).getRule();
+        assertThat(disabled.getVersion()).isEqualTo(2);
+        assertThat(disabled.getPattern()).isEqualTo("zzyzx");
+        assertThat(admin(moderator).testRules(TestRulesRequest.newBuilder().setText("zzyzx").build()).getVerdict())
+                .as("a disabled rule is not applied").isEqualTo(Verdict.VERDICT_ALLOW);
+        assertThatThrownBy(() -> admin(moderator).updateRule(UpdateRuleRequest.newBuilder()
+                .setRule(rule.toBuilder().setPattern("other")).build()))
+                .as("stale version").satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.ABORTED));
+        assertThatThrownBy(() -> admin(moderator).updateRule(UpdateRuleRequest.newBuilder()
+                .setRule(disabled).setUpdateMask(FieldMask.newBuilder().addPaths("version")).build()))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        admin(moderator).deleteRule(DeleteRuleRequest.newBuilder().setRuleId(rule.getRuleId()).build());
+        assertThatThrownBy(() -> admin(moderator).deleteRule(DeleteRuleRequest.newBuilder()
+                .setRuleId(rule.getRuleId()).build()))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.NOT_FOUND));
+
+        assertThat(admin(moderator).auditLog(AuditLogRequest.newBuilder().setActorUserId(moderator).build())
+                .getEntriesList())
+                .extracting(entry -> entry.getAction())
+                .containsExactlyInAnyOrder(AuditAction.AUDIT_ACTION_RULE_DELETED,
+                        AuditAction.AUDIT_ACTION_RULE_UPDATED, AuditAction.AUDIT_ACTION_RULE_CREATED);
+    }
+
+    @Test
+    void flagsPageNewestFirstWithoutGapsOrRepeats() {
+        String room = "room-" + UUID.randomUUID();
+        create(Rule.newBuilder().setName("page " + room).setKind(RuleKind.RULE_KIND_KEYWORD).setPattern("pageme")
+                .setAction(RuleAction.RULE_ACTION_FLAG).setEnabled(true).setConversationId(room).build());
+        List<String> flagged = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flagged.add(0, check(room, "p" + i + "-" + room, "u", "pageme " + i).getFlagId());
+        }
+        List<String> paged = new ArrayList<>();
+        List<Long> createdAt = new ArrayList<>();
+        String cursor = "";
+        AtomicInteger pages = new AtomicInteger();
+        do {
+            ListFlagsResponse page = admin("mod").listFlags(ListFlagsRequest.newBuilder().setConversationId(room)
+                    .setPage(PageRequest.newBuilder().setLimit(2).setCursor(cursor)).build());
+            page.getFlagsList().forEach(flag -> {
+                paged.add(flag.getFlagId());
+                createdAt.add(flag.getCreatedAt().getSeconds() * 1000 + flag.getCreatedAt().getNanos() / 1_000_000);
+            });
+            cursor = page.getPage().getNextCursor();
+            pages.incrementAndGet();
+        } while (!cursor.isEmpty());
+        assertThat(paged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(flagged);
+        assertThat(createdAt).as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(pages.get()).isEqualTo(3);
+    }
+
+    @Test
+    void watchersSeeFlagsAsTheyAreOpened() {
+        String room = "room-" + UUID.randomUUID();
+        create(Rule.newBuilder().setName("watch " + room).setKind(RuleKind.RULE_KIND_KEYWORD).setPattern("watchme")
+                .setAction(RuleAction.RULE_ACTION_FLAG).setEnabled(true).setConversationId(room).build());
+        java.util.concurrent.BlockingQueue<Flag> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + TestTokens.moderator("watcher"));
+        io.grpc.Context.CancellableContext watching = io.grpc.Context.current().withCancellation();
+        watching.run(() -> ModerationAdminGrpc.newStub(channel())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .watchFlags(io.chatplatform.contracts.moderation.WatchFlagsRequest.newBuilder()
+                        .setStatus(io.chatplatform.contracts.moderation.FlagStatus.FLAG_STATUS_OPEN).build(),
+                        new io.grpc.stub.StreamObserver<>() {
+                            @Override
+                            public void onNext(io.chatplatform.contracts.moderation.WatchFlagsResponse value) {
+                                seen.add(value.getFlag());
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        }));
+        try {
+            // The stream is up once a flag arrives; flags opened before that are not expected on it.
+            List<String> opened = new ArrayList<>();
+            Flag first = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                opened.add(check(room, "w" + opened.size() + "-" + room, "u", "watchme").getFlagId());
+                return seen.poll();
+            }, flag -> flag != null);
+            assertThat(opened).contains(first.getFlagId());
+            assertThat(first.getStatus()).isEqualTo(io.chatplatform.contracts.moderation.FlagStatus.FLAG_STATUS_OPEN);
+            assertThat(first.getConversation().getId()).isEqualTo(room);
+        } finally {
+            watching.cancel(null);
+        }
+    }
+
+    @Test
+    void plainUsersAreRefused() {
+        assertThatThrownBy(() -> stub(TestTokens.user("someone")).listRules(
+                io.chatplatform.contracts.moderation.ListRulesRequest.getDefaultInstance()))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThatThrownBy(() -> stub("not-a-token").listRules(
+                io.chatplatform.contracts.moderation.ListRulesRequest.getDefaultInstance()))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    private static Status.Code code(Throwable error) {
+        return ((StatusRuntimeException) error).getStatus().getCode();
+    }
+
+    private CheckResponse check(String conversation, String messageId, String sender, String text) {
+        return ModerationServiceGrpc.newBlockingStub(channel())
+                .withDeadlineAfter(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                .check(CheckRequest.newBuilder()
+                        .setConversation(ConversationRef.newBuilder().setId(conversation)
+                                .setKind(ConversationKind.CONVERSATION_KIND_ROOM))
+                        .setMessageId(messageId)
+                        .setSenderUserId(sender)
+                        .setText(text)
+                        .build());
+    }
+
+    private Rule create(Rule rule) {
+        return admin("mod").createRule(CreateRuleRequest.newBuilder().setRule(rule).build()).getRule();
+    }
+
+    private ModerationAdminGrpc.ModerationAdminBlockingStub admin(String moderator) {
+        return stub(TestTokens.moderator(moderator));
+    }
+
+    private ModerationAdminGrpc.ModerationAdminBlockingStub stub(String token) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + token);
+        return ModerationAdminGrpc.newBlockingStub(channel())
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .withDeadlineAfter(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private ManagedChannel channel() {
+        synchronized (ModerationServiceIT.class) {
+            if (channel == null) {
+                channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort.port()).usePlaintext().build();
+            }
+            return channel;
+        }
+    }
+
+    /** Records the port the gRPC server took. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class GrpcPort {
+        private final AtomicInteger port = new AtomicInteger();
+
+        @EventListener
+        void started(GrpcServerStartedEvent event) {
+            port.set(event.getPort());
+        }
+
+        int port() {
+            return port.get();
+        }
+    }
+}
