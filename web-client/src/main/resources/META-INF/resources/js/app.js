@@ -78,6 +78,8 @@ function ensureUsers(ids) {
     state.usersLoading.set(id, load);
     return load;
   });
+  // Their presence too (only users who share a conversation are answered); later changes come as frames.
+  loadPresence(missing);
   return Promise.all(loads).then(() => {
     renderSidebar();
     renderConversationHeader();

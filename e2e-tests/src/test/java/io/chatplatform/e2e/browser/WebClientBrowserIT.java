@@ -152,6 +152,8 @@ class WebClientBrowserIT {
 
             // Bob goes away; on coming back (a reload) his session holds and he sees what he missed, once each.
             b.driver().get("about:blank");
+            a.await("bob's presence dot offline", d -> a.sidebarItem(bob)
+                    .findElements(By.cssSelector(".presence.offline")).size() == 1);
             a.send("missed one");
             a.send("missed two");
             a.awaitStored("missed two");
