@@ -18,9 +18,13 @@ final class BrowserSupport {
     private BrowserSupport() {
     }
 
-    /** Skips the calling test class, saying why, when there is no browser to drive: never a silent pass. */
+    static boolean chromiumInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /** Skips the calling test, saying why, when there is no browser to drive: never a silent pass. */
     static void assumeChromium() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(chromiumInstalled(),
                 () -> "Browser tests SKIPPED: chromium (" + CHROMIUM + ") or chromedriver (" + CHROMEDRIVER
                         + ") is not installed. Install them with `apt-get install chromium chromium-driver` "
                         + "(.ci/run does) or point -Dchat.e2e.chromium and -Dchat.e2e.chromedriver at them.");
