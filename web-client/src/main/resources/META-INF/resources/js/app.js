@@ -159,6 +159,7 @@ function signedOut(reason) {
   state.logs.clear();
   state.active = null;
   clear(byId('conversation-list'));
+  delete byId('conversation-list').dataset.drawn;
   clear(byId('message-list'));
   const messages = {
     blocked: 'Your account is blocked.',
@@ -243,11 +244,19 @@ function renderSidebar() {
     return;
   }
   const list = byId('conversation-list');
-  // Re-drawn on every event: a keyboard user's focus stays on the conversation it was on.
-  const focused = document.activeElement?.closest?.('#conversation-list li')?.dataset.conversationId;
-  clear(list);
   const items = [...state.conversations.values()]
     .sort((a, b) => (b.activity || '').localeCompare(a.activity || '') || a.conversation.id.localeCompare(b.conversation.id));
+  // Drawn only when what it shows changed (not on every typing or receipt frame), so a click is never lost to a
+  // re-draw; a keyboard user's focus stays on the conversation it was on.
+  const drawn = JSON.stringify([state.active, items.map((i) => [i.conversation.id, i.unreadCount,
+    conversationName(i.conversation.id), snippet(i.lastMessage),
+    i.conversation.kind === 'dm' ? state.presence.get(dmPartner(i.conversation)) === true : null])]);
+  if (drawn === list.dataset.drawn) {
+    return;
+  }
+  list.dataset.drawn = drawn;
+  const focused = document.activeElement?.closest?.('#conversation-list li')?.dataset.conversationId;
+  clear(list);
   byId('no-conversations').hidden = items.length > 0;
   let unreadTotal = 0;
   for (const item of items) {

@@ -158,8 +158,15 @@ public final class Browser implements AutoCloseable {
 
     /** Opens a conversation from the sidebar by the name it shows. */
     public void openConversation(String shownName) {
-        await("'" + shownName + "' in the sidebar", d -> sidebarItem(shownName) != null);
-        sidebarItem(shownName).click();
+        // The sidebar is re-drawn on every event: find and click in one step, again if it was re-drawn meanwhile.
+        await("'" + shownName + "' in the sidebar", d -> {
+            WebElement item = sidebarItem(shownName);
+            if (item == null) {
+                return false;
+            }
+            item.click();
+            return true;
+        });
         await("'" + shownName + "' to open", d -> d.findElement(By.id("conversation-title")).getText()
                 .equals(shownName));
     }
