@@ -254,6 +254,30 @@ class WebClientBrowserIT {
             phone.await("the first page", d -> phone.messageTexts().contains("carol 1"));
             assertThat(phone.messageTexts()).hasSize(56).startsWith("carol 1", "dave 1", "carol 2")
                     .endsWith("dave 28");
+            // Over the send limit (30 per 10 s): refused sends show "Not sent" with Retry, and a retry once the
+            // window has passed is stored; nothing is lost, nothing doubled. 61 in one burst: at least one is refused
+            // even if the burst straddles two windows.
+            phone.script("""
+                    const box = document.getElementById('composer-text');
+                    const form = document.getElementById('composer');
+                    for (let i = 1; i <= 61; i++) {
+                      box.value = 'burst ' + i;
+                      form.requestSubmit();
+                    }""");
+            String refused = phone.await("a refused send", d -> phone.messageTexts().stream()
+                    .filter(text -> text.startsWith("burst "))
+                    .filter(text -> String.valueOf(phone.message(text).get("status")).contains("status-failed"))
+                    .findFirst().orElse(null));
+            assertThat((String) phone.message(refused).get("all")).contains("Not sent").contains("Retry");
+            phone.await("the retried send stored", d -> {
+                String status = String.valueOf(phone.message(refused).get("status"));
+                if (status.contains("status-failed")) {
+                    phone.messageAction(refused, "retry");
+                }
+                return status.contains("status-sent") || status.contains("status-delivered")
+                        || status.contains("status-read");
+            });
+            assertThat(phone.messageTexts()).containsOnlyOnce(refused);
             phone.click(By.id("back-button"));
             phone.await("the conversation list", d -> d.findElement(By.id("sidebar")).isDisplayed());
         }
