@@ -50,7 +50,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Boots the standalone wiring (embedded infrastructure, every service, the gateway) exactly as the README's
  * run command does, on free ports, and checks what an operator and the other services rely on.
  */
-class StandalonePlatformIT {
+public class StandalonePlatformIT {
 
     @TempDir
     static Path dataDir;
@@ -69,7 +69,7 @@ class StandalonePlatformIT {
         }
     }
 
-    static StandaloneProperties freePorts(Path dir) {
+    public static StandaloneProperties freePorts(Path dir) {
         return StandalonePlatform.settings(
                 "--standalone.data-dir=" + dir,
                 "--standalone.ports.gateway=0", "--standalone.ports.auth=0", "--standalone.ports.chat=0",
