@@ -162,11 +162,11 @@ class GatewayIT {
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
                 .expectBody(String.class).value(html -> assertThat(html)
                         .contains("<title>Chat platform</title>")
-                        .contains("<script src=\"/app.js\"></script>"));
+                        .contains("<script type=\"module\" src=\"/js/app.js\"></script>"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/app.js", "/api/rooms", "/api/no-such-service", "/no-such-file.js"})
+    @ValueSource(strings = {"/", "/js/app.js", "/api/rooms", "/api/no-such-service", "/no-such-file.js"})
     void everyResponseCarriesTheSecurityHeadersAndNoHstsOverPlainHttp(String path) {
         client(newClientIp()).get().uri(path)
                 .exchange()
@@ -239,7 +239,7 @@ class GatewayIT {
 
         assertThat(BACKENDS.receivedFrom(clientIp)).hasSize(LIMIT);
         // Static files are not counted, and another client is not affected.
-        client.get().uri("/app.js").exchange().expectStatus().isOk();
+        client.get().uri("/js/app.js").exchange().expectStatus().isOk();
         client(newClientIp()).get().uri("/api/rooms").exchange().expectStatus().isOk();
     }
 
