@@ -241,9 +241,11 @@ class WebPushIT extends NotificationITSupport {
         String ann = user("Ann");
         String bob = user("Bob");
         PushEndpoint.Device phone = subscribe(bob);
+        String carol = user("Carol");
+        PushEndpoint.Device carolPhone = subscribe(carol);
         String dm = dm(ann, bob);
         String room = newId("room");
-        chat().conversation(room, ann, bob);
+        chat().conversation(room, ann, bob, carol);
         putPreferences(bob, preferences(true, false, true, null));
 
         conversationSettings(bob, dm, Map.of("mutedUntil", clock.instant().plus(Duration.ofDays(1)).toString()));
@@ -261,9 +263,12 @@ class WebPushIT extends NotificationITSupport {
         putPreferences(bob, preferences(true, false, true, Map.of(
                 "start", hours.format(clock.instant().minus(Duration.ofHours(1))),
                 "end", hours.format(clock.instant().plus(Duration.ofHours(1))))));
-        publishChat(Events.created(Events.message(dm, true, 3, ann, "at night"), bob));
+        // One event for bob (in quiet hours) and carol (not): carol's push shows the event was decided on, for both,
+        // before bob's quiet hours end, whatever the consumer's lag.
+        publishChat(Events.created(Events.message(room, false, 3, ann, "@bob @carol at night", bob, carol)));
+        await().atMost(TIMEOUT).until(() -> carolPhone.received().size() == 1);
         putPreferences(bob, preferences(true, false, true, null));
-        publishChat(Events.created(Events.message(dm, true, 4, ann, "in the morning"), bob));
+        publishChat(Events.created(Events.message(dm, true, 3, ann, "in the morning"), bob));
 
         await().atMost(TIMEOUT).until(() -> phone.received().size() == 3);
         assertThat(bodies(phone)).containsExactly("@bob mention", "unmuted", "in the morning");
