@@ -12,6 +12,7 @@ import io.jsonwebtoken.security.SecurityException;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
@@ -32,6 +33,10 @@ import reactor.core.publisher.Mono;
  * {@code at+jwt}; {@code kid} is in the JWKS; signature; {@code iss}; {@code aud}; {@code exp} and {@code nbf} with
  * {@code chat.jwt.clock-skew}; {@code sub} and {@code exp} present.
  *
+ * <p>A token that passed is remembered by its exact text for a short while ({@link VerifiedTokens}: at most
+ * {@value #MEMO_MAX_AGE_SECONDS} s and never past its {@code exp}), so the same token sent with every message is
+ * checked once, not per message.
+ *
  * <p>Threading: signature checking is CPU only and runs on the caller's thread (an event loop is fine); only the JWKS
  * fetch does I/O, reactively. Failures are {@link InvalidTokenException}s; the token itself is never logged.
  */
@@ -39,11 +44,15 @@ public final class JwksTokenVerifier {
 
     private static final String ALGORITHM = "ES256";
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    static final int MEMO_MAX_AGE_SECONDS = 60;
+    /** About 1 KiB each: a few MiB at most. */
+    private static final int MEMO_MAX_ENTRIES = 10_000;
 
     private final JwtProperties properties;
     private final Clock clock;
     private final JacksonJsonDeserializer json = new JacksonJsonDeserializer();
     private final Function<String, Mono<JwtParser>> parsersByKid;
+    private final VerifiedTokens verified;
 
     public JwksTokenVerifier(JwtProperties properties, WebClient webClient) {
         this(properties, webClient, Clock.systemUTC());
@@ -55,6 +64,7 @@ public final class JwksTokenVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
         JwksKeyCache<JwtParser> cache = new JwksKeyCache<>(properties, webClient, clock, this::parserFor);
         this.parsersByKid = cache::forKid;
+        this.verified = memo(properties, clock);
     }
 
     /**
@@ -70,13 +80,23 @@ public final class JwksTokenVerifier {
         this.parsersByKid = kid -> resolver.keyFor(kid)
                 .switchIfEmpty(Mono.error(() -> new InvalidTokenException(Reason.UNKNOWN_KEY, "unknown kid")))
                 .map(key -> parsers.computeIfAbsent(key, this::parserFor));
+        this.verified = memo(properties, clock);
+    }
+
+    private static VerifiedTokens memo(JwtProperties properties, Clock clock) {
+        return new VerifiedTokens(clock, properties.clockSkew(), Duration.ofSeconds(MEMO_MAX_AGE_SECONDS),
+                MEMO_MAX_ENTRIES);
     }
 
     /** Verifies a token; emits its claims or an {@link InvalidTokenException}. */
     public Mono<VerifiedToken> verify(String token) {
+        VerifiedToken known = token == null ? null : verified.get(token);
+        if (known != null) {
+            return Mono.just(known);
+        }
         return Mono.fromCallable(() -> checkedKeyId(token))
                 .flatMap(parsersByKid)
-                .map(parser -> parse(parser, token));
+                .map(parser -> verified.remember(token, parse(parser, token)));
     }
 
     /** Header checks before any key lookup, so bad tokens cannot trigger JWKS fetches unless they name a kid. */
