@@ -23,8 +23,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param outboxPending true while {@code pendingEvents} has room events the relay has not published
  * @param pendingEvents room events ({@code room.created}, {@code room.updated}, {@code room.deleted}) stored with the
  *                      change they describe, so the change and its event are written together
- * @param lastSeq       a seq known to be stored in the conversation, raised after each store: never above the real
- *                      latest seq, possibly below it for a moment. Reads start from it instead of searching the log.
+ * @param lastSeq       a seq known to be stored in the conversation, raised after every 16th store: never above the real
+ *                      latest seq, usually less than a stride below it. Reads start from it instead of searching the log.
  *                      Null in documents written before it existed: then the log is searched once and it is set.
  */
 @Document("conversations")

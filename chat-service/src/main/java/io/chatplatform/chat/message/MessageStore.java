@@ -39,6 +39,11 @@ public class MessageStore {
     private static final int PROBE = 64;
     /** Entries read to find a conversation's newest message before giving up and searching the log. */
     private static final int LAST_MESSAGE_WINDOW = 16;
+    /**
+     * {@code lastSeq} is raised when a seq divisible by this is stored: it stays a lower bound within one probe of the
+     * latest seq (usually this close), and most sends skip a write.
+     */
+    static final int LAST_SEQ_STRIDE = 16;
     /** Unread counting stops here: a badge shows "500+" long before anyone reads them one by one. */
     public static final int UNREAD_CAP = 500;
     private static final List<String> CHANGE_KINDS =
@@ -110,7 +115,12 @@ public class MessageStore {
         return indexesReady.then(appendQueue.inTurn(conversationId, untilStored(conversationId, attempt)))
                 .flatMap(appended -> appended.duplicate()
                         ? Mono.just(appended)
-                        : conversations.raiseLastSeq(conversationId, appended.message().seq()).thenReturn(appended));
+                        : raiseLastSeqEveryStride(conversationId, appended.message().seq()).thenReturn(appended));
+    }
+
+    /** See {@link #LAST_SEQ_STRIDE}; the probe that finds the latest seq covers {@value #PROBE} seqs per lookup. */
+    private Mono<Void> raiseLastSeqEveryStride(String conversationId, long seq) {
+        return seq % LAST_SEQ_STRIDE == 0 ? conversations.raiseLastSeq(conversationId, seq) : Mono.empty();
     }
 
     private <T> Mono<T> untilStored(String conversationId, Mono<T> attempt) {
@@ -298,12 +308,9 @@ public class MessageStore {
         return indexesReady.thenMany(mongo.find(pending, StoredMessage.class));
     }
 
-    /**
-     * Clears the published events from a message's outbox. If an edit or delete queued another event meanwhile, only
-     * the published ones are pulled and the message stays pending for the next poll.
-     */
-    public Mono<Void> markPublished(String messageId, List<String> publishedEventIds) {
-        return OutboxUpdates.markPublished(mongo, StoredMessage.class, messageId, publishedEventIds).then();
+    /** Clears the published events from a batch of entries' outboxes, in one round trip. */
+    public Mono<Void> markAllPublished(java.util.Map<String, List<String>> publishedEventIds) {
+        return OutboxUpdates.markAllPublished(mongo, StoredMessage.class, publishedEventIds);
     }
 
     /**
@@ -319,7 +326,7 @@ public class MessageStore {
                                 Mono.fromRunnable(() -> learnTakenSeq(conversationId, seq, duplicate))
                                         .then(Mono.error(SeqTaken::new))));
         return indexesReady.then(appendQueue.inTurn(conversationId, untilStored(conversationId, attempt)))
-                .flatMap(stored -> conversations.raiseLastSeq(conversationId, stored.seq()).thenReturn(stored));
+                .flatMap(stored -> raiseLastSeqEveryStride(conversationId, stored.seq()).thenReturn(stored));
     }
 
     /** Applies an edit to the message itself, unless it was deleted or hidden meanwhile (then empty). */

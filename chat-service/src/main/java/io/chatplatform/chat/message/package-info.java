@@ -21,8 +21,8 @@
  * Each instance remembers per conversation the highest seq it knows to be stored
  * ({@link io.chatplatform.chat.message.SeqHints}) and tries the next one directly, and appends into one conversation
  * take turns within an instance ({@link io.chatplatform.chat.message.ConversationAppendQueue}), so a send is normally
- * one insert. The conversation document carries {@code lastSeq}, raised after each store: a lower bound of the latest
- * seq. Since seqs are gap-free, the latest one is found by looking up the seqs just above that bound by key, and
+ * one insert. The conversation document carries {@code lastSeq}, raised after every 16th seq is stored: a lower
+ * bound of the latest seq, usually less than one probe below it. Since seqs are gap-free, the latest one is found by looking up the seqs just above that bound by key, and
  * history pages are windows of seqs looked up the same way ({@code $in} on the unique index): no read sorts or scans
  * the log, which matters doubly on the embedded server, whose only indexes are the unique ones. A hint is never above
  * the real latest seq, so it cannot cause a gap; when it is behind (another instance wrote), the unique index refuses

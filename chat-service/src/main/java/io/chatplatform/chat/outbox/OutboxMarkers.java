@@ -62,10 +62,17 @@ public class OutboxMarkers {
         return mongo.find(pending, Marker.class, COLLECTION);
     }
 
-    /** Removes the marker unless the document was marked again since it was read (then its new events are next). */
-    Mono<Void> clear(Marker marker) {
-        return mongo.remove(query(where("_id").is(marker.id()).and("version").is(marker.version())), COLLECTION)
-                .then();
+    /**
+     * Removes the markers, each unless its document was marked again since it was read (then its new events are
+     * next); one round trip for the batch.
+     */
+    Mono<Void> clearAll(java.util.List<Marker> marked) {
+        if (marked.isEmpty()) {
+            return Mono.empty();
+        }
+        var bulk = mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, COLLECTION);
+        marked.forEach(marker -> bulk.remove(query(where("_id").is(marker.id()).and("version").is(marker.version()))));
+        return bulk.execute().then();
     }
 
     /** Rings each time a marker is written in this instance; best effort (the relay also polls). */

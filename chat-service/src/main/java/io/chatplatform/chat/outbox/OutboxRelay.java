@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -175,13 +176,16 @@ public class OutboxRelay implements SmartLifecycle {
                 .collectList()
                 .flatMap(marked -> marked.isEmpty()
                         ? Mono.just(0)
-                        : publishMarkedMessages(marked)
-                                .then(publishMarkedRooms(marked))
-                                .then(publishMarkedMembers(marked))
-                                .then(Flux.fromIterable(marked)
-                                        .flatMap(markers::clear, CONCURRENCY)
-                                        .then())
+                        : publishDocuments(marked)
+                                .then(markers.clearAll(marked))
                                 .thenReturn(marked.size()));
+    }
+
+    /** The events of the documents the markers point to, messages first, each kind in batched steps. */
+    private Mono<Void> publishDocuments(List<OutboxMarkers.Marker> marked) {
+        return publishMarkedMessages(marked)
+                .then(publishMarkedRooms(marked))
+                .then(publishMarkedMembers(marked));
     }
 
     private static List<String> idsOf(List<OutboxMarkers.Marker> marked, String kind) {
@@ -226,64 +230,105 @@ public class OutboxRelay implements SmartLifecycle {
                                     .concatMap(this::publishLive), CONCURRENCY)
                             .then();
                     return Mono.when(durable, live)
-                            .then(Flux.fromIterable(pending)
-                                    .flatMap(message -> messages.markPublished(message.id(),
-                                            message.pendingEvents().stream().map(PendingEvent::eventId).toList()),
-                                            CONCURRENCY)
-                                    .then());
+                            .then(messages.markAllPublished(pending.stream().collect(Collectors.toMap(
+                                    StoredMessage::id, message -> eventIds(message.pendingEvents()),
+                                    (first, second) -> first, LinkedHashMap::new))));
                 });
     }
 
+    /**
+     * The batch's room events (created, updated, deleted): every record in one pipelined send, keyed by the room like
+     * its messages, then each room's outbox is cleared.
+     */
     private Mono<Void> publishMarkedRooms(List<OutboxMarkers.Marker> marked) {
         List<String> ids = idsOf(marked, OutboxMarkers.ROOM);
         return ids.isEmpty() ? Mono.empty() : conversations.roomsById(ids)
                 .filter(room -> !room.pendingEvents().isEmpty())
-                .concatMap(this::publishRoomEvents)
-                .then();
-    }
-
-    private Mono<Void> publishMarkedMembers(List<OutboxMarkers.Marker> marked) {
-        List<String> ids = idsOf(marked, OutboxMarkers.MEMBER);
-        return ids.isEmpty() ? Mono.empty() : conversations.membersById(ids)
-                .filter(member -> !member.pendingEvents().isEmpty())
-                .concatMap(this::publishMemberEvents)
-                .then();
-    }
-
-    /** The whole search: every outbox with pending events, marked or not. */
-    private Mono<Integer> publishPending() {
-        Mono<Long> messageEvents = messages.pendingOutbox(properties.batchSize())
-                .concatMap(this::publish)
-                .count();
-        Mono<Long> roomEvents = conversations.pendingOutbox(properties.batchSize())
-                .concatMap(this::publishRoomEvents)
-                .count();
-        Mono<Long> memberEvents = conversations.pendingMemberEvents(properties.batchSize())
-                .concatMap(this::publishMemberEvents)
-                .count();
-        return messageEvents.zipWith(roomEvents, Long::sum)
-                .zipWith(memberEvents, Long::sum)
-                .map(Long::intValue);
+                .collectList()
+                .flatMap(rooms -> kafka.sendAll(Flux.fromIterable(rooms)
+                                .concatMapIterable(room -> roomRecords(room.id(), room.pendingEvents())))
+                        .then(Flux.fromIterable(rooms)
+                                .flatMap(room -> conversations.markPublished(room.id(),
+                                        eventIds(room.pendingEvents())), CONCURRENCY)
+                                .then()));
     }
 
     /**
-     * A membership's events (membership.changed, receipt.updated) go where the conversation's messages go: a room's
-     * to chat.room-events keyed by the room, a DM's to both participants' Redis channels.
+     * The batch's membership events: a room's in one pipelined Kafka send, a DM's to both participants' Redis
+     * channels (each membership's events in order), then each membership's outbox is cleared. Adding a thousand
+     * members is a few round trips, not a thousand acknowledged sends one after another.
      */
-    private Mono<String> publishMemberEvents(Member member) {
-        List<PendingEvent> events = member.pendingEvents();
-        return conversations.findIncludingDeleted(member.conversationId())
-                .flatMap(conversation -> Flux.fromIterable(events)
-                        .concatMap(event -> conversation.isDm()
-                                ? Flux.fromIterable(conversation.participants())
-                                        .concatMap(userId -> redis.publish(Topics.userChannel(userId),
-                                                event.envelope()))
-                                        .then()
-                                : kafka.sendAll(Flux.just(new OutboundRecord(Topics.CHAT_ROOM_EVENTS,
-                                        conversation.id(), event.envelope(), headers(event)))))
-                        .then())
-                .then(conversations.markMemberPublished(member, events.stream().map(PendingEvent::eventId).toList()))
-                .thenReturn(member.id());
+    private Mono<Void> publishMarkedMembers(List<OutboxMarkers.Marker> marked) {
+        List<String> ids = idsOf(marked, OutboxMarkers.MEMBER);
+        if (ids.isEmpty()) {
+            return Mono.empty();
+        }
+        return conversations.membersById(ids)
+                .filter(member -> !member.pendingEvents().isEmpty())
+                .collectList()
+                .filter(members -> !members.isEmpty())
+                .flatMap(members -> conversationsOf(members)
+                        .flatMap(byId -> publishMemberEvents(members, byId)))
+                .then();
+    }
+
+    /** The conversations the memberships belong to, deleted ones included (their events still go out). */
+    private Mono<Map<String, Conversation>> conversationsOf(List<Member> members) {
+        List<String> conversationIds = members.stream().map(Member::conversationId).distinct().toList();
+        return conversations.roomsById(conversationIds).collectMap(Conversation::id);
+    }
+
+    private Mono<Void> publishMemberEvents(List<Member> members, Map<String, Conversation> byId) {
+        List<Member> known = members.stream().filter(member -> byId.containsKey(member.conversationId())).toList();
+        List<OutboundRecord> records = known.stream()
+                .filter(member -> !byId.get(member.conversationId()).isDm())
+                .flatMap(member -> roomRecords(member.conversationId(), member.pendingEvents()).stream())
+                .toList();
+        Mono<Void> live = Flux.fromIterable(known)
+                .filter(member -> byId.get(member.conversationId()).isDm())
+                .flatMap(member -> Flux.fromIterable(member.pendingEvents())
+                        .concatMap(event -> Flux.fromIterable(byId.get(member.conversationId()).participants())
+                                .concatMap(userId -> redis.publish(Topics.userChannel(userId), event.envelope()))
+                                .then()), CONCURRENCY)
+                .then();
+        return Mono.when(kafka.sendAll(Flux.fromIterable(records)).then(), live)
+                .then(Flux.fromIterable(known)
+                        .flatMap(member -> conversations.markMemberPublished(member,
+                                eventIds(member.pendingEvents())), CONCURRENCY)
+                        .then());
+    }
+
+    private static List<OutboundRecord> roomRecords(String roomId, List<PendingEvent> events) {
+        return events.stream()
+                .map(event -> new OutboundRecord(Topics.CHAT_ROOM_EVENTS, roomId, event.envelope(), headers(event)))
+                .toList();
+    }
+
+    private static List<String> eventIds(List<PendingEvent> events) {
+        return events.stream().map(PendingEvent::eventId).toList();
+    }
+
+    /**
+     * The whole search: every outbox with pending events, marked or not, published by the same batched steps as
+     * marked ones (there is no marker to clear afterwards).
+     */
+    private Mono<Integer> publishPending() {
+        int limit = properties.batchSize();
+        return Flux.concat(
+                        messages.pendingOutbox(limit).map(message -> found(OutboxMarkers.MESSAGE, message.id(),
+                                message.conversationId(), message.seq())),
+                        conversations.pendingOutbox(limit).map(room -> found(OutboxMarkers.ROOM, room.id(),
+                                room.id(), 0)),
+                        conversations.pendingMemberEvents(limit).map(member -> found(OutboxMarkers.MEMBER,
+                                member.id(), member.conversationId(), 0)))
+                .collectList()
+                .flatMap(found -> found.isEmpty()
+                        ? Mono.just(0)
+                        : publishDocuments(found).thenReturn(found.size()));
+    }
+
+    private static OutboxMarkers.Marker found(String kind, String documentId, String conversationId, long seq) {
+        return new OutboxMarkers.Marker(kind + ":" + documentId, kind, documentId, conversationId, seq, 0);
     }
 
     private static Map<String, String> headers(PendingEvent event) {
@@ -292,31 +337,6 @@ public class OutboxRelay implements SmartLifecycle {
         return traceparent.isEmpty()
                 ? Map.of("event-type", event.type(), "event-id", event.eventId())
                 : Map.of("event-type", event.type(), "event-id", event.eventId(), "traceparent", traceparent);
-    }
-
-    /** A room's own events (created, updated, deleted) go to chat.room-events, keyed by the room like its messages. */
-    private Mono<String> publishRoomEvents(Conversation room) {
-        List<PendingEvent> events = room.pendingEvents();
-        return Flux.fromIterable(events)
-                .concatMap(event -> kafka.sendAll(Flux.just(new OutboundRecord(Topics.CHAT_ROOM_EVENTS, room.id(),
-                        event.envelope(), headers(event)))))
-                .then(conversations.markPublished(room.id(), events.stream().map(PendingEvent::eventId).toList()))
-                .thenReturn(room.id());
-    }
-
-    private Mono<String> publish(StoredMessage message) {
-        List<PendingEvent> events = message.pendingEvents() == null ? List.of() : message.pendingEvents();
-        return Flux.fromIterable(events)
-                .concatMap(event -> publish(message, event))
-                .then(messages.markPublished(message.id(), events.stream().map(PendingEvent::eventId).toList()))
-                .thenReturn(message.id());
-    }
-
-    /** Kafka first (durable, ordered), then Redis live delivery for DMs (best effort by nature). */
-    private Mono<Void> publish(StoredMessage message, PendingEvent event) {
-        Mono<Void> live = message.isDm() ? publishLive(message, event) : Mono.empty();
-        return kafka.sendAll(Flux.fromIterable(kafkaRecords(message, event)))
-                .then(live);
     }
 
     /** Every message event goes to chat.messages; a room's also to chat.room-events, keyed by the conversation. */
