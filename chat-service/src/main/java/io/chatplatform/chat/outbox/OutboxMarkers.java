@@ -3,7 +3,13 @@ package io.chatplatform.chat.outbox;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -31,7 +37,18 @@ public class OutboxMarkers {
     static final String COLLECTION = "outbox";
 
     private final ReactiveMongoTemplate mongo;
+    /** Markers this instance may hold for the relay before it gives up on them and lets the relay search instead. */
+    private static final int MAX_WRITTEN = 20_000;
+
     private final Sinks.Many<Boolean> doorbell = Sinks.many().multicast().directBestEffort();
+    /**
+     * The markers this instance wrote and the relay has not taken yet, in the order they were written, which for one
+     * conversation is seq order (a conversation's appends take turns). The relay takes them from here instead of
+     * reading and sorting the whole collection for each batch.
+     */
+    private final Queue<Marker> written = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger writtenCount = new AtomicInteger();
+    private volatile boolean writtenLost;
 
     OutboxMarkers(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
@@ -49,9 +66,45 @@ public class OutboxMarkers {
                 .set("conversationId", conversationId)
                 .set("seq", seq)
                 .inc("version", 1);
-        return mongo.upsert(query(where("_id").is(idOf(kind, documentId))), update, COLLECTION)
+        return mongo.findAndModify(query(where("_id").is(idOf(kind, documentId))), update,
+                        FindAndModifyOptions.options().upsert(true).returnNew(true), Marker.class, COLLECTION)
+                .doOnNext(this::remember)
                 .doOnSuccess(written -> doorbell.tryEmitNext(Boolean.TRUE))
                 .then();
+    }
+
+    /** Bounded: past {@value #MAX_WRITTEN} the list is dropped and the relay told to search the collection instead. */
+    private void remember(Marker marker) {
+        if (writtenCount.incrementAndGet() > MAX_WRITTEN) {
+            forgetWritten();
+            writtenLost = true;
+            return;
+        }
+        written.add(marker);
+    }
+
+    /** Up to {@code max} of the markers this instance wrote, oldest first, removed from the list. */
+    List<Marker> takeWritten(int max) {
+        List<Marker> taken = new ArrayList<>(Math.min(max, 256));
+        Marker next;
+        while (taken.size() < max && (next = written.poll()) != null) {
+            taken.add(next);
+            writtenCount.decrementAndGet();
+        }
+        return taken;
+    }
+
+    /** Drops the list (another instance relays; its search of the collection finds these markers). */
+    void forgetWritten() {
+        written.clear();
+        writtenCount.set(0);
+    }
+
+    /** Whether markers were dropped from the list since the last call; only a search of the collection finds them. */
+    boolean takeWrittenLost() {
+        boolean lost = writtenLost;
+        writtenLost = false;
+        return lost;
     }
 
     /** Pending markers, each conversation's messages in seq order. */

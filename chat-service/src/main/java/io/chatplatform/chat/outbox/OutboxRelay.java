@@ -60,6 +60,14 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxMarkers markers;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    /**
+     * Whether passes read the outbox collection (sorted, up to a batch) rather than the markers this instance just
+     * wrote: at start, after any failure, after markers were dropped, and while another instance holds the lease;
+     * cleared once such a search comes back with less than a batch, so nothing older is left behind.
+     */
+    private volatile boolean searching = true;
+    /** Set by each poll tick: the next pass also reads the collection, for markers written by other instances. */
+    private volatile boolean tickDue = true;
     /** When the next search of every outbox is due; 0 = at the first pass. */
     private volatile long recoveryDueMillis;
     private final Mono<Void> topicsReady;
@@ -96,7 +104,11 @@ public class OutboxRelay implements SmartLifecycle {
         }
         // Each start searches every outbox first: a crash may have kept markers from being written.
         recoveryDueMillis = 0;
-        polling = Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()).map(tick -> Boolean.TRUE),
+        searching = true;
+        polling = Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()).map(tick -> {
+                            tickDue = true;
+                            return Boolean.TRUE;
+                        }),
                         markers.rings())
                 // Ticks and rings during a pass collapse into one more pass, which reads everything pending.
                 .onBackpressureLatest()
@@ -152,8 +164,40 @@ public class OutboxRelay implements SmartLifecycle {
     public Mono<Integer> relayOnce() {
         return lease.acquire()
                 .filter(Boolean::booleanValue)
-                .flatMap(held -> topicsReady.then(recoverIfDue()).then(publishMarked()))
-                .defaultIfEmpty(0);
+                .flatMap(held -> topicsReady.then(recoverIfDue()).then(Mono.defer(this::publishNext)))
+                .switchIfEmpty(Mono.fromCallable(this::standBy))
+                // Whatever failed, the markers are still in the collection: search it until it is drained.
+                .doOnError(failure -> searching = true);
+    }
+
+    /** Not the lease holder: its search finds this instance's markers, so the list of them is not kept. */
+    private int standBy() {
+        searching = true;
+        markers.forgetWritten();
+        return 0;
+    }
+
+    /**
+     * Normally the markers this instance wrote, in the order written; the collection on poll ticks and while
+     * {@link #searching}. Either way a conversation's events go out in seq order: a search returns every marker
+     * written before it, in seq order, and the list after it repeats some of those (already published, so skipped).
+     */
+    private Mono<Integer> publishNext() {
+        if (markers.takeWrittenLost()) {
+            searching = true;
+        }
+        if (searching || tickDue) {
+            tickDue = false;
+            return publishMarked().doOnNext(published -> {
+                if (published < properties.batchSize()) {
+                    searching = false;
+                }
+            });
+        }
+        List<OutboxMarkers.Marker> written = markers.takeWritten(properties.batchSize());
+        return written.isEmpty()
+                ? Mono.just(0)
+                : publishDocuments(written).then(markers.clearAll(written)).thenReturn(written.size());
     }
 
     /** Every {@code recovery-interval}, and at the first pass: the search for outboxes nobody marked. */
