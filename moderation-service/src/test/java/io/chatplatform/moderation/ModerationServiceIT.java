@@ -275,6 +275,8 @@ class ModerationServiceIT {
         CheckResponse approved = check(room, "a-" + room, "u-a", "reviewme please");
         CheckResponse dismissed = check(room, "b-" + room, "u-b", "reviewme too");
         CheckResponse rude = check(room, "c-" + room, "u-c", "so RUDE");
+        assertThat(check(room, "a-" + room, "u-a", "reviewme please").getFlagId())
+                .as("asked again, e.g. by chat-service's sweep after a timeout").isEqualTo(approved.getFlagId());
         assertThat(approved.getVerdict()).isEqualTo(Verdict.VERDICT_HOLD);
         assertThat(rude.getVerdict()).isEqualTo(Verdict.VERDICT_HIDE);
         admin("mod-2").reviewFlag(ReviewFlagRequest.newBuilder().setFlagId(approved.getFlagId())

@@ -103,14 +103,20 @@ public class Verdicts {
                         .toList(),
                 verdict == Verdict.VERDICT_HIDE ? StoredFlag.HIDDEN : StoredFlag.OPEN, now, null, "", "", "");
         return flags.open(flag)
-                .flatMap(opened -> announce(opened.flag(), fact, evaluation, now))
-                .then(verdict == Verdict.VERDICT_HIDE && retract ? hide(candidate, fact, flagId, evaluation, now)
-                        : Mono.empty())
-                .then(evaluation.warns() ? warn(candidate, fact, evaluation, now) : Mono.empty())
-                .then(Flux.fromIterable(evaluation.strikes())
-                        .concatMap(match -> strike(candidate, fact, match.rule()))
-                        .reduce(false, Boolean::logicalOr))
-                .doOnNext(blocked -> count(strongest(evaluation, blocked), path))
+                .flatMap(opened -> announce(opened.flag(), fact, evaluation, now).thenReturn(opened.created()))
+                .flatMap(first -> (verdict == Verdict.VERDICT_HIDE && retract
+                                ? hide(candidate, fact, flagId, evaluation, now)
+                                : Mono.<Void>empty())
+                        .then(evaluation.warns() ? warn(candidate, fact, evaluation, now) : Mono.empty())
+                        .then(Flux.fromIterable(evaluation.strikes())
+                                .concatMap(match -> strike(candidate, fact, match.rule()))
+                                .reduce(false, Boolean::logicalOr))
+                        // Counted when first acted on: a repeated Check or redelivery of the same fact is not.
+                        .doOnNext(blocked -> {
+                            if (first) {
+                                count(strongest(evaluation, blocked), path);
+                            }
+                        }))
                 .thenReturn(new Outcome(verdict, flagId));
     }
 
