@@ -15,8 +15,12 @@ import io.chatplatform.contracts.common.Actor;
 import io.chatplatform.contracts.common.ActorKind;
 import io.chatplatform.contracts.common.ConversationRef;
 import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.contracts.events.ModerationVerdict;
+import io.chatplatform.contracts.moderation.Verdict;
 import io.chatplatform.support.kafka.ConsumerSpec;
+import io.chatplatform.support.kafka.KafkaPublisher;
 import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.support.kafka.OutboundRecord;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -27,11 +31,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import reactor.core.publisher.Mono;
 
-/** HideMessage over gRPC, and pre-moderated rooms against a gRPC double of moderation-service. */
+/**
+ * HideMessage over gRPC, pre-moderated rooms against a gRPC double of moderation-service, and later verdicts
+ * ({@code moderation.verdict} on Kafka {@code moderation.events}, as moderation-service announces reviews).
+ */
 class ModerationIT extends ChatServiceITSupport {
 
     @Autowired
     private KafkaSubscriber kafka;
+
+    @Autowired
+    private KafkaPublisher publisher;
 
     @Autowired
     private ReactiveMongoTemplate mongo;
@@ -152,6 +162,89 @@ class ModerationIT extends ChatServiceITSupport {
         } finally {
             ModerationDouble.get().answerSilentOnes(false);
         }
+    }
+
+    @Test
+    void anAllowOnReviewReleasesAHeldMessageToEveryoneWithItsSeqOnceHoweverOftenItComes() {
+        String owner = newUser();
+        String member = newUser();
+        String roomId = createPreModeratedRoom(owner);
+        addMember(owner, roomId, member);
+        Map<?, ?> review = sent(member, roomId, "borderline [hold]");
+        String reviewId = (String) review.get("messageId");
+        long seq = ((Number) review.get("seq")).longValue();
+        // Held for review: the check answered HOLD and the sweep no longer asks.
+        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(reviewId)), Document.class,
+                "messages").block(TIMEOUT).get("moderation") != null);
+        assertThat(byId((List<?>) history(owner, roomId, "").get("messages"), reviewId).get("text")).isEqualTo("");
+
+        // The moderator approves; moderation-service announces the verdict, and may announce it again.
+        publishVerdict(roomId, reviewId, seq, Verdict.VERDICT_ALLOW);
+        publishVerdict(roomId, reviewId, seq, Verdict.VERDICT_ALLOW);
+        // A later message of the room, kept for review too, then approved: once its release is seen, both
+        // announcements of the first verdict (same partition, before it) were applied.
+        Map<?, ?> later = sent(member, roomId, "later [hold]");
+        String laterId = (String) later.get("messageId");
+        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(laterId)), Document.class,
+                "messages").block(TIMEOUT).get("moderation") != null);
+        publishVerdict(roomId, laterId, ((Number) later.get("seq")).longValue(), Verdict.VERDICT_ALLOW);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            List<?> seenByOwner = (List<?>) history(owner, roomId, "").get("messages");
+            assertThat(byId(seenByOwner, laterId).get("moderationState")).isEqualTo("approved");
+        });
+        Map<?, ?> released = byId((List<?>) history(owner, roomId, "").get("messages"), reviewId);
+        assertThat(released.get("moderationState")).isEqualTo("approved");
+        assertThat(released.get("text")).isEqualTo("borderline [hold]");
+        assertThat(((Number) released.get("seq")).longValue()).as("keeps its seq").isEqualTo(seq);
+
+        List<EventEnvelope> releases = roomEvents(roomId, 4).stream()
+                .filter(event -> event.getType().equals("message.released"))
+                .toList();
+        assertThat(releases).as("each held message released once").hasSize(2);
+        assertThat(releases.get(0).getMessageReleased().getMessage().getMessageId()).isEqualTo(reviewId);
+        assertThat(releases.get(0).getMessageReleased().getMessage().getSeq()).isEqualTo(seq);
+        assertThat(releases.get(0).getMessageReleased().getMessage().getText()).isEqualTo("borderline [hold]");
+        assertThat(releases.get(0).getMessageReleased().getMessage().getModerationState())
+                .isEqualTo(io.chatplatform.contracts.chat.ModerationState.MODERATION_STATE_APPROVED);
+        assertThat(releases.get(1).getMessageReleased().getMessage().getMessageId()).isEqualTo(laterId);
+    }
+
+    @Test
+    void anAllowMarksAPostModeratedMessageApprovedButNeverUnhidesOne() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Post", "private");
+        Map<?, ?> fine = sent(owner, roomId, "all good");
+        Map<?, ?> bad = sent(owner, roomId, "hide me");
+        String fineId = (String) fine.get("messageId");
+        String badId = (String) bad.get("messageId");
+        assertThat(fine.get("moderationState")).isEqualTo("pending");
+        ChatServiceGrpc.newBlockingStub(grpcChannel()).hideMessage(hide(roomId, badId));
+
+        publishVerdict(roomId, badId, 2, Verdict.VERDICT_ALLOW);
+        publishVerdict(roomId, fineId, 1, Verdict.VERDICT_ALLOW);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                byId((List<?>) history(owner, roomId, "").get("messages"), fineId).get("moderationState"))
+                .isEqualTo("approved"));
+        Map<?, ?> stillHidden = byId((List<?>) history(owner, roomId, "").get("messages"), badId);
+        assertThat(stillHidden.get("moderationState")).isEqualTo("hidden");
+        assertThat(stillHidden.get("text")).isEqualTo("");
+    }
+
+    private void publishVerdict(String roomId, String messageId, long seq, Verdict verdict) {
+        EventEnvelope envelope = EventEnvelope.newBuilder()
+                .setEventId(Ids.newId())
+                .setType("moderation.verdict")
+                .setProducer("moderation-service")
+                .setPartitionKey(roomId)
+                .setModerationVerdict(ModerationVerdict.newBuilder()
+                        .setConversation(ConversationRef.newBuilder().setId(roomId))
+                        .setMessageId(messageId)
+                        .setSeq(seq)
+                        .setVerdict(verdict)
+                        .setDecidedBy(Actor.newBuilder().setKind(ActorKind.ACTOR_KIND_MODERATOR).setUserId("mod-1")))
+                .build();
+        publisher.send(OutboundRecord.of(Topics.MODERATION_EVENTS, roomId, envelope.toByteArray())).block(TIMEOUT);
     }
 
     private String createPreModeratedRoom(String owner) {

@@ -352,7 +352,7 @@ class HelmChartTest {
                 .collect(Collectors.joining("\n"));
         assertThat(queries).contains("chat_messages_stored_total", "chat_delivery_latency_seconds_bucket",
                 "chat_websocket_connections", "kafka_consumer_fetch_manager_records_lag_max", "chat_outbox_backlog",
-                "chat_notifications_total");
+                "chat_notifications_total", "moderation_verdicts_total", "moderation_check_latency_seconds_bucket");
         assertThat(map(configMap, "metadata.labels")).containsEntry("grafana_dashboard", "1");
     }
 

@@ -138,13 +138,73 @@ class ModerationIT {
 
             Map<String, String> states = moderationStates(alice, roomId);
             assertThat(states).containsEntry(disguised, "hidden").containsEntry(lookalike, "hidden");
-            assertThat(states.get(clean)).isNotEqualTo("hidden");
+            // The check let the clean one through: it ends approved.
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(moderationStates(bob, roomId))
+                    .containsEntry(clean, "approved"));
         }
         assertThat(admin().listFlags(ListFlagsRequest.newBuilder().setConversationId(roomId).build())
                 .getFlagsList())
                 .extracting(flag -> flag.getMessageId() + ":" + flag.getStatus())
                 .containsExactlyInAnyOrder(disguised + ":" + FlagStatus.FLAG_STATUS_HIDDEN,
                         lookalike + ":" + FlagStatus.FLAG_STATUS_HIDDEN);
+    }
+
+    @Test
+    void aHeldMessageReachesConnectedMembersWhenAModeratorApprovesItAndAWarnedSenderIsToldOnEveryConnection()
+            throws Exception {
+        User ivy = register("ivy");
+        User jack = register("jack");
+        String roomId = (String) api(ivy).post().uri("/api/rooms").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Pre " + UUID.randomUUID(), "visibility", "public", "moderationMode", "pre"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        api(jack).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
+        createRule(Rule.newBuilder().setName("review " + roomId).setKind(RuleKind.RULE_KIND_KEYWORD)
+                .setPattern("reviewme").setAction(RuleAction.RULE_ACTION_FLAG).setEnabled(true)
+                .setConversationId(roomId).build());
+        String warnRule = "no nastiness " + roomId;
+        createRule(Rule.newBuilder().setName(warnRule).setKind(RuleKind.RULE_KIND_KEYWORD).setPattern("nasty")
+                .setAction(RuleAction.RULE_ACTION_HIDE_AND_WARN).setEnabled(true).setConversationId(roomId).build());
+
+        try (RealtimeDeliveryIT.Client ivyWs = RealtimeDeliveryIT.Client.connect(platform.gatewayUrl(), origin());
+             RealtimeDeliveryIT.Client jackPhone = RealtimeDeliveryIT.Client.connect(platform.gatewayUrl(), origin());
+             RealtimeDeliveryIT.Client jackLaptop = RealtimeDeliveryIT.Client.connect(platform.gatewayUrl(),
+                     origin())) {
+            ivyWs.authenticate(ivy.token());
+            jackPhone.authenticate(jack.token());
+            jackLaptop.authenticate(jack.token());
+
+            Map<?, ?> held = sendMessage(jack, roomId, "reviewme, is this fine?");
+            String heldId = (String) held.get("messageId");
+            assertThat(held.get("moderationState")).isEqualTo("held");
+            var flag = await().atMost(TIMEOUT).until(() -> admin().listFlags(ListFlagsRequest.newBuilder()
+                            .setConversationId(roomId).build()).getFlagsList(),
+                    flags -> flags.stream().anyMatch(candidate -> candidate.getMessageId().equals(heldId)))
+                    .get(0);
+            assertThat(message(ivy, roomId, heldId).get("text")).as("held from the other members").isEqualTo("");
+
+            admin().reviewFlag(ReviewFlagRequest.newBuilder().setFlagId(flag.getFlagId())
+                    .setDecision(io.chatplatform.contracts.moderation.ReviewDecision.REVIEW_DECISION_APPROVE)
+                    .setNote("fine").build());
+            var released = ivyWs.next("message").path("message");
+            assertThat(released.path("messageId").asString()).isEqualTo(heldId);
+            assertThat(released.path("seq").asLong()).isEqualTo(((Number) held.get("seq")).longValue());
+            assertThat(released.path("text").asString()).isEqualTo("reviewme, is this fine?");
+            assertThat(released.path("moderationState").asString()).isEqualTo("approved");
+            assertThat(message(ivy, roomId, heldId).get("moderationState")).isEqualTo("approved");
+
+            String nasty = (String) sendMessage(jack, roomId, "what a nasty idea").get("messageId");
+            for (RealtimeDeliveryIT.Client device : List.of(jackPhone, jackLaptop)) {
+                var warned = device.next("warned");
+                assertThat(warned.path("messageId").asString()).isEqualTo(nasty);
+                assertThat(warned.path("conversationId").asString()).isEqualTo(roomId);
+                assertThat(warned.path("rule").asString()).isEqualTo(warnRule);
+                assertThat(warned.path("reason").asString()).isNotEmpty();
+            }
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(moderationStates(jack, roomId))
+                    .containsEntry(nasty, "hidden"));
+            assertThat(ivyWs.poll("warned", Duration.ofMillis(500))).as("only the sender is warned").isNull();
+        }
     }
 
     @Test
@@ -432,6 +492,27 @@ class ModerationIT {
         Cli stored = run(new String[] {"--target", "127.0.0.1:" + platform.ports().moderationGrpc(), "--config-dir",
                 config.toString(), "rules", "list"});
         assertThat(stored.exit()).as(stored.err()).isZero();
+
+        // Fifteen minutes later the access token has expired: the next command refreshes it with the stored refresh
+        // token at auth-service and stores the new pair (the refresh token rotates).
+        String refreshToken = Files.readString(config.resolve("refresh-token"));
+        Files.writeString(config.resolve("token"), expiredJwt());
+        Cli refreshed = run(new String[] {"--target", "127.0.0.1:" + platform.ports().moderationGrpc(),
+                "--config-dir", config.toString(), "rules", "list"});
+        assertThat(refreshed.exit()).as(refreshed.err()).isZero();
+        assertThat(Files.readString(config.resolve("token"))).isNotEqualTo(expiredJwt()).startsWith("ey");
+        assertThat(Files.readString(config.resolve("refresh-token"))).isNotEqualTo(refreshToken);
+        for (String file : List.of("token", "refresh-token")) {
+            assertThat(Files.getPosixFilePermissions(config.resolve(file))).as(file)
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        // A refresh token auth-service no longer honours: log in again (exit code 3).
+        Files.writeString(config.resolve("token"), expiredJwt());
+        Files.writeString(config.resolve("refresh-token"), refreshToken);
+        Cli revoked = run(new String[] {"--target", "127.0.0.1:" + platform.ports().moderationGrpc(),
+                "--config-dir", config.toString(), "rules", "list"});
+        assertThat(revoked.exit()).isEqualTo(ModerationCli.AUTHENTICATION);
+        assertThat(revoked.err()).contains("chatmod login");
         System.setIn(new ByteArrayInputStream("wrong password".getBytes(StandardCharsets.UTF_8)));
         try {
             Cli refused = run(new String[] {"--config-dir", config.toString(), "login", "--auth-url",
@@ -443,6 +524,14 @@ class ModerationIT {
     }
 
     // ---- helpers ----
+
+    /** A token shaped like the platform's, expired an hour ago (its signature is never checked: it is refreshed). */
+    private static String expiredJwt() {
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return base64.encodeToString("{\"alg\":\"ES256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(("{\"sub\":\"x\",\"exp\":" + (Instant.now().getEpochSecond() - 3600) + "}")
+                        .getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+    }
 
     private record User(String id, String token, String username, String password, String refreshToken) {
     }
@@ -521,6 +610,14 @@ class ModerationIT {
                 .get("id");
         api(member).post().uri("/api/rooms/{id}/join", roomId).exchange().expectStatus().isOk();
         return roomId;
+    }
+
+    private static Map<?, ?> sendMessage(User sender, String conversationId, String text) {
+        Map<?, ?> body = api(sender).post().uri("/api/conversations/{id}/messages", conversationId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("clientMsgId", UUID.randomUUID().toString(), "text", text))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        return (Map<?, ?>) body.get("message");
     }
 
     private static String send(User sender, String conversationId, String text) {

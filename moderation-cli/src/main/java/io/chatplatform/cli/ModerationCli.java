@@ -99,23 +99,16 @@ public final class ModerationCli implements Callable<Integer> {
         }
     }
 
+    /** The token given by option or environment, else the stored one (refreshed first if it has expired). */
     String accessToken() {
         if (token != null && !token.isBlank()) {
             return token.strip();
         }
-        Path file = tokenFile();
-        if (!Files.isReadable(file)) {
-            throw new CliException(AUTHENTICATION, "not logged in: run `chatmod login` (or pass --token)");
-        }
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new CliException(AUTHENTICATION, "cannot read the stored token " + file + ": " + e.getMessage());
-        }
+        return session().accessToken(java.time.Instant.now());
     }
 
-    Path tokenFile() {
-        return configDirectory().resolve("token");
+    StoredSession session() {
+        return new StoredSession(configDirectory(), java.time.Duration.ofSeconds(deadlineSeconds));
     }
 
     Path configDirectory() {

@@ -75,6 +75,15 @@ class ModerationServiceIT {
     @Autowired
     ReactiveMongoTemplate mongo;
 
+    @Autowired
+    io.chatplatform.support.kafka.KafkaPublisher kafkaPublisher;
+
+    @Autowired
+    io.chatplatform.support.kafka.KafkaSubscriber kafkaSubscriber;
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @AfterAll
     static void close() {
         if (channel != null) {
@@ -247,6 +256,107 @@ class ModerationServiceIT {
             assertThat(first.getConversation().getId()).isEqualTo(room);
         } finally {
             watching.cancel(null);
+        }
+    }
+
+    @Test
+    void reviewsChecksAndTheStreamAnnounceWhatChatServiceAndClientsActOnAndAreCounted() {
+        String room = "room-" + UUID.randomUUID();
+        create(Rule.newBuilder().setName("review " + room).setKind(RuleKind.RULE_KIND_KEYWORD).setPattern("reviewme")
+                .setAction(RuleAction.RULE_ACTION_FLAG).setEnabled(true).setConversationId(room).build());
+        create(Rule.newBuilder().setName("no rudeness " + room).setKind(RuleKind.RULE_KIND_KEYWORD)
+                .setPattern("rude").setAction(RuleAction.RULE_ACTION_HIDE_AND_WARN).setEnabled(true)
+                .setConversationId(room).build());
+        double flaggedBefore = counter("flag", "check");
+        double warnedBefore = counter("hide_and_warn", "check");
+        double allowedBefore = counter("allow", "stream");
+        long timedBefore = checkLatencyCount();
+
+        CheckResponse approved = check(room, "a-" + room, "u-a", "reviewme please");
+        CheckResponse dismissed = check(room, "b-" + room, "u-b", "reviewme too");
+        CheckResponse rude = check(room, "c-" + room, "u-c", "so RUDE");
+        assertThat(check(room, "a-" + room, "u-a", "reviewme please").getFlagId())
+                .as("asked again, e.g. by chat-service's sweep after a timeout").isEqualTo(approved.getFlagId());
+        assertThat(approved.getVerdict()).isEqualTo(Verdict.VERDICT_HOLD);
+        assertThat(rude.getVerdict()).isEqualTo(Verdict.VERDICT_HIDE);
+        admin("mod-2").reviewFlag(ReviewFlagRequest.newBuilder().setFlagId(approved.getFlagId())
+                .setDecision(ReviewDecision.REVIEW_DECISION_APPROVE).build());
+        admin("mod-2").reviewFlag(ReviewFlagRequest.newBuilder().setFlagId(dismissed.getFlagId())
+                .setDecision(ReviewDecision.REVIEW_DECISION_DISMISS).build());
+        // A post-moderated message on chat.messages that breaks no rule.
+        kafkaPublisher.send(io.chatplatform.support.kafka.OutboundRecord.of(io.chatplatform.contracts.Topics.CHAT_MESSAGES,
+                room, io.chatplatform.contracts.events.EventEnvelope.newBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setType("message.created")
+                        .setProducer("chat-service")
+                        .setPartitionKey(room)
+                        .setMessageCreated(io.chatplatform.contracts.events.MessageCreated.newBuilder()
+                                .setMessage(io.chatplatform.contracts.chat.ChatMessage.newBuilder()
+                                        .setMessageId("d-" + room)
+                                        .setConversation(ConversationRef.newBuilder().setId(room)
+                                                .setKind(ConversationKind.CONVERSATION_KIND_ROOM))
+                                        .setSeq(4)
+                                        .setSenderUserId("u-d")
+                                        .setText("just saying hello")
+                                        .setCreatedAt(com.google.protobuf.Timestamp.newBuilder()
+                                                .setSeconds(Instant.now().getEpochSecond()))
+                                        .setModerationState(
+                                                io.chatplatform.contracts.chat.ModerationState.MODERATION_STATE_PENDING)
+                                        .setKind(io.chatplatform.contracts.chat.EntryKind.ENTRY_KIND_MESSAGE)))
+                        .build().toByteArray()))
+                .block(TIMEOUT);
+
+        java.util.Map<String, io.chatplatform.contracts.events.EventEnvelope> announced =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        kafkaSubscriber.consume(io.chatplatform.support.kafka.ConsumerSpec.of("it-" + UUID.randomUUID(),
+                        io.chatplatform.contracts.Topics.MODERATION_EVENTS), record -> reactor.core.publisher.Mono.empty())
+                .map(record -> parse(record.value()))
+                .filter(event -> event.hasModerationVerdict()
+                        && event.getModerationVerdict().getConversation().getId().equals(room)
+                        && event.getModerationVerdict().getVerdict() == Verdict.VERDICT_ALLOW
+                        || event.hasUserWarned() && event.getUserWarned().getConversation().getId().equals(room))
+                .doOnNext(event -> announced.put(event.hasUserWarned() ? "warned"
+                        : event.getModerationVerdict().getMessageId(), event))
+                .takeUntil(event -> announced.size() == 4)
+                .timeout(TIMEOUT)
+                .blockLast();
+
+        assertThat(announced).containsOnlyKeys("a-" + room, "b-" + room, "d-" + room, "warned");
+        assertThat(announced.get("a-" + room).getModerationVerdict().getDecidedBy().getUserId())
+                .as("approve releases").isEqualTo("mod-2");
+        assertThat(announced.get("b-" + room).getModerationVerdict().getDecidedBy().getUserId())
+                .as("dismiss releases too").isEqualTo("mod-2");
+        assertThat(announced.get("d-" + room).getModerationVerdict().getDecidedBy().getKind())
+                .as("the asynchronous check allowed it")
+                .isEqualTo(io.chatplatform.contracts.common.ActorKind.ACTOR_KIND_SYSTEM);
+        var warned = announced.get("warned").getUserWarned();
+        assertThat(warned.getUserId()).isEqualTo("u-c");
+        assertThat(warned.getMessageId()).isEqualTo("c-" + room);
+        assertThat(warned.getRuleName()).isEqualTo("no rudeness " + room);
+        assertThat(warned.getReason()).isNotEmpty();
+
+        assertThat(counter("flag", "check") - flaggedBefore).isEqualTo(2);
+        assertThat(counter("hide_and_warn", "check") - warnedBefore).isEqualTo(1);
+        await().atMost(TIMEOUT).until(() -> counter("allow", "stream") - allowedBefore >= 1);
+        assertThat(checkLatencyCount() - timedBefore).isGreaterThanOrEqualTo(3);
+    }
+
+    private double counter(String action, String path) {
+        var counter = meters.find(io.chatplatform.moderation.check.Verdicts.VERDICTS_METRIC)
+                .tags("action", action, "path", path).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private long checkLatencyCount() {
+        return meters.find("moderation.check.latency").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+    }
+
+    private static io.chatplatform.contracts.events.EventEnvelope parse(byte[] bytes) {
+        try {
+            return io.chatplatform.contracts.events.EventEnvelope.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1106,9 +1106,19 @@ function onFrame(frame) {
     case 'resume.limited':
       catchUpOverRest(frame.conversationId);
       break;
+    case 'warned':
+      onWarned(frame);
+      break;
     default:
       break;
   }
+}
+
+/** Moderation hid one of our messages and warns us: a notice naming the rule and the conversation (text only). */
+function onWarned(frame) {
+  const where = frame.conversationId ? ` in ${conversationName(frame.conversationId)}` : '';
+  const rule = frame.rule ? ` (rule: ${frame.rule})` : '';
+  toast(`Warning from the moderators${where}: ${frame.reason || 'your message was hidden.'}${rule}`);
 }
 
 function applyLive(frame) {

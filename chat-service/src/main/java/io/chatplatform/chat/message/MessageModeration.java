@@ -74,6 +74,34 @@ public class MessageModeration {
     }
 
     /**
+     * Acts on an ALLOW verdict that came later than the send (a moderator's review, or the asynchronous check): a held
+     * message is released to everyone ({@code message.released}), a post-moderated one marked approved. A message that
+     * is hidden, deleted, approved already or gone is left as it is, so the same verdict twice changes nothing.
+     *
+     * @return the outcome, for logs and tests
+     */
+    public Mono<Allowed> allow(String conversationId, String messageId) {
+        return Mono.defer(() -> store.find(conversationId, Problems.requireId("message_id", messageId)))
+                .flatMap(message -> {
+                    if (message.isHeld()) {
+                        return store.release(message).map(released -> Allowed.RELEASED);
+                    }
+                    return store.approve(conversationId, messageId).map(approved -> Allowed.APPROVED);
+                })
+                .defaultIfEmpty(Allowed.UNCHANGED);
+    }
+
+    /** What an ALLOW verdict did to a message. */
+    public enum Allowed {
+        /** A held message was released to everyone. */
+        RELEASED,
+        /** A post-moderated message was marked approved. */
+        APPROVED,
+        /** Nothing: approved already, hidden, not a message, or not found. */
+        UNCHANGED
+    }
+
+    /**
      * Keeps a held message held for a moderator's review: records the verdict so the sweep stops asking for it.
      * Empty if it is no longer held.
      */

@@ -391,6 +391,19 @@ public class MessageStore {
                         .thenReturn(released));
     }
 
+    /**
+     * Marks a post-moderated message as approved by moderation ({@code pending} to {@code approved}); empty if it is
+     * not pending (held, hidden or approved already). Nothing is published: its readers saw it already, and nothing
+     * they see changes but the state in history.
+     */
+    Mono<StoredMessage> approve(String conversationId, String messageId) {
+        return mongo.findAndModify(query(where("_id").is(messageId).and("conversationId").is(conversationId)
+                        .and("kind").is(StoredMessage.MESSAGE)
+                        .and("moderationState").is(StoredMessage.PENDING)),
+                new Update().set("moderationState", StoredMessage.APPROVED),
+                FindAndModifyOptions.options().returnNew(true), StoredMessage.class);
+    }
+
     /** Records a verdict that keeps a message held (for review); empty if it is no longer held. */
     Mono<StoredMessage> recordVerdict(StoredMessage held, StoredMessage.HiddenBy verdict) {
         return mongo.findAndModify(query(where("_id").is(held.id()).and("moderationState").is(StoredMessage.HELD)),

@@ -22,8 +22,9 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param outboxPending    true while {@code pendingEvents} has events the relay has not published
  * @param editedAt         last edit, null if never edited
  * @param deleted          deleted: a tombstone without text that keeps its seq
- * @param moderationState  {@code pending} (post-moderation), {@code held} (pre-moderation, sender only),
- *                         {@code approved}, or {@code hidden} (retracted by moderation; text kept for audit)
+ * @param moderationState  {@code pending} (post-moderation: delivered, no ALLOW verdict yet, or kept for review),
+ *                         {@code held} (pre-moderation, sender only), {@code approved} (moderation allowed it), or
+ *                         {@code hidden} (retracted by moderation; text kept for audit)
  * @param moderation       why and by whom it was hidden, null otherwise
  * @param targetId         for a change, the message it changes
  * @param targetSeq        for a change, that message's seq

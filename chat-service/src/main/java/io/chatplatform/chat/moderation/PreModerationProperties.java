@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param recheckAfter  a held message is swept only once it has waited this long, so the sweep does not race the
  *                      check made right after the send
  * @param concurrency   checks in flight at once
+ * @param verdictsConsumerEnabled whether the consumer of later verdicts ({@code moderation.verdict} on Kafka
+ *                      {@code moderation.events}: reviews, the asynchronous check) starts with the service; off only
+ *                      for tests and maintenance (held messages approved on review then stay held)
  */
 @Validated
 @ConfigurationProperties("chat.chat-service.pre-moderation")
@@ -34,7 +37,8 @@ public record PreModerationProperties(
         @DefaultValue("HOLD") @NotNull FailurePolicy onFailure,
         @DefaultValue("5s") @NotNull @DurationMin(millis = 10) Duration sweepInterval,
         @DefaultValue("10s") @NotNull Duration recheckAfter,
-        @DefaultValue("16") @Min(1) @Max(1000) int concurrency) {
+        @DefaultValue("16") @Min(1) @Max(1000) int concurrency,
+        @DefaultValue("true") boolean verdictsConsumerEnabled) {
 
     /** What happens to a held message when moderation-service cannot answer in time. */
     public enum FailurePolicy {

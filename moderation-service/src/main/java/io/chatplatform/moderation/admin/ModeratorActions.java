@@ -127,22 +127,25 @@ public class ModeratorActions {
 
     /**
      * The flag as reviewed ({@code message.flagged}, for watchers) and the final verdict on the message
-     * ({@code moderation.verdict}, for services that act on verdicts: approve releases a held message).
+     * ({@code moderation.verdict}, which chat-service acts on: approve and dismiss release a held message and mark a
+     * post-moderated one approved; hide and block hid it through chat-service already). Dismiss counts as ALLOW: a
+     * message nobody judged bad must not stay held.
      */
     private Mono<Void> announce(StoredFlag flag, ReviewDecision decision, Moderator moderator) {
         Mono<Void> changed = events.publish(ModerationEvents.newId(), flag.conversationId(), flag.reviewedAt(),
                 envelope -> envelope.setMessageFlagged(MessageFlagged.newBuilder().setFlag(Flags.toProto(flag))));
-        if (decision == ReviewDecision.REVIEW_DECISION_DISMISS) {
+        if (flag.messageId() == null || flag.messageId().isEmpty()) {
             return changed;
         }
-        Verdict verdict = decision == ReviewDecision.REVIEW_DECISION_APPROVE ? Verdict.VERDICT_ALLOW
+        Verdict verdict = decision == ReviewDecision.REVIEW_DECISION_APPROVE
+                || decision == ReviewDecision.REVIEW_DECISION_DISMISS ? Verdict.VERDICT_ALLOW
                 : Verdict.VERDICT_HIDE;
         return changed.then(events.publish(ModerationEvents.newId(), flag.conversationId(), flag.reviewedAt(),
                 envelope -> envelope.setModerationVerdict(ModerationVerdict.newBuilder()
                         .setConversation(Flags.conversation(flag))
                         .setMessageId(flag.messageId())
                         .setSeq(flag.seq())
-                        .setSenderUserId(flag.senderUserId())
+                        .setSenderUserId(flag.senderUserId() == null ? "" : flag.senderUserId())
                         .setVerdict(verdict)
                         .setDecidedBy(moderator.actor())
                         .setDecidedAt(ModerationEvents.timestamp(flag.reviewedAt()))

@@ -10,7 +10,10 @@ import io.chatplatform.moderation.flag.FlagStore;
 import io.chatplatform.moderation.flag.StoredFlag;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
+import java.util.Locale;
 import org.springframework.grpc.server.service.GrpcService;
 import reactor.core.publisher.Mono;
 
@@ -21,19 +24,36 @@ import reactor.core.publisher.Mono;
 @GrpcService
 class CheckGrpcService extends ModerationServiceGrpc.ModerationServiceImplBase {
 
+    /** Timer of Check calls from request to answer, tagged {@code verdict} (allow, hold, hide, or error). */
+    static final String LATENCY_METRIC = "moderation.check.latency";
+
     private final RulesEngine engine;
     private final Verdicts verdicts;
     private final FlagStore flags;
+    private final MeterRegistry meters;
 
-    CheckGrpcService(RulesEngine engine, Verdicts verdicts, FlagStore flags) {
+    CheckGrpcService(RulesEngine engine, Verdicts verdicts, FlagStore flags, MeterRegistry meters) {
         this.engine = engine;
         this.verdicts = verdicts;
         this.flags = flags;
+        this.meters = meters;
     }
 
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
-        GrpcAnswers.respond(Mono.defer(() -> verdictFor(request)), responses);
+        Timer.Sample started = Timer.start(meters);
+        GrpcAnswers.respond(Mono.defer(() -> verdictFor(request))
+                .doOnSuccess(response -> started.stop(latency(response == null ? "error"
+                        : response.getVerdict().name().replace("VERDICT_", "").toLowerCase(Locale.ROOT))))
+                .doOnError(error -> started.stop(latency("error"))), responses);
+    }
+
+    private Timer latency(String verdict) {
+        return Timer.builder(LATENCY_METRIC)
+                .description("ModerationService.Check calls, from request to answer")
+                .tag("verdict", verdict)
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     private Mono<CheckResponse> verdictFor(CheckRequest request) {

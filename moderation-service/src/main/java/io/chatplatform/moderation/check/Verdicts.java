@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -45,6 +46,11 @@ public class Verdicts {
             .setKind(ActorKind.ACTOR_KIND_SYSTEM)
             .setService(ModerationEvents.PRODUCER)
             .build();
+    /** Counter of verdicts acted on, tagged {@code action} (the strongest outcome) and {@code path}. */
+    public static final String VERDICTS_METRIC = "moderation.verdicts";
+    static final String PATH_STREAM = "stream";
+    static final String PATH_CHECK = "check";
+    private static final String ACTION_ALLOW = "allow";
     private static final Logger log = LoggerFactory.getLogger(Verdicts.class);
     private static final Duration DEFAULT_STRIKE_WINDOW = Duration.ofHours(1);
 
@@ -54,16 +60,18 @@ public class Verdicts {
     private final AuditLog audit;
     private final Strikes strikes;
     private final BlockService blocks;
+    private final MeterRegistry meters;
     private final Clock clock;
 
     Verdicts(FlagStore flags, ChatClient chat, ModerationEvents events, AuditLog audit, Strikes strikes,
-            BlockService blocks, Optional<Clock> clock) {
+            BlockService blocks, MeterRegistry meters, Optional<Clock> clock) {
         this.flags = flags;
         this.chat = chat;
         this.events = events;
         this.audit = audit;
         this.strikes = strikes;
         this.blocks = blocks;
+        this.meters = meters;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -71,13 +79,18 @@ public class Verdicts {
      * Acts on the evaluation of a stored message.
      *
      * @param fact    what is acted on: the message id, or message id and edit for an edit
-     * @param retract hide through chat-service (post-moderation); false when the caller acts on the verdict itself
-     *                (pre-moderation's Check)
+     * @param retract hide through chat-service (post-moderation, the asynchronous check on {@code chat.messages});
+     *                false when the caller acts on the verdict itself (pre-moderation's Check)
      */
     public Mono<Outcome> act(Candidate candidate, String fact, Evaluation evaluation, boolean retract) {
         Verdict verdict = evaluation.verdict();
+        String path = retract ? PATH_STREAM : PATH_CHECK;
         if (verdict == Verdict.VERDICT_ALLOW) {
-            return Mono.just(new Outcome(verdict, ""));
+            // Pre-moderation acts on Check's answer itself; a post-moderated message learns it was allowed from the
+            // announcement (chat-service marks it approved).
+            return (retract ? allowed(candidate, fact) : Mono.<Void>empty())
+                    .doOnSuccess(done -> count(ACTION_ALLOW, path))
+                    .thenReturn(new Outcome(verdict, ""));
         }
         String flagId = ModerationEvents.derivedId("flag", fact);
         Instant now = now();
@@ -90,14 +103,55 @@ public class Verdicts {
                         .toList(),
                 verdict == Verdict.VERDICT_HIDE ? StoredFlag.HIDDEN : StoredFlag.OPEN, now, null, "", "", "");
         return flags.open(flag)
-                .flatMap(opened -> announce(opened.flag(), fact, evaluation, now))
-                .then(verdict == Verdict.VERDICT_HIDE && retract ? hide(candidate, fact, flagId, evaluation, now)
-                        : Mono.empty())
-                .then(evaluation.warns() ? warn(candidate, fact, evaluation, now) : Mono.empty())
-                .then(Flux.fromIterable(evaluation.strikes())
-                        .concatMap(match -> strike(candidate, fact, match.rule()))
-                        .then())
+                .flatMap(opened -> announce(opened.flag(), fact, evaluation, now).thenReturn(opened.created()))
+                .flatMap(first -> (verdict == Verdict.VERDICT_HIDE && retract
+                                ? hide(candidate, fact, flagId, evaluation, now)
+                                : Mono.<Void>empty())
+                        .then(evaluation.warns() ? warn(candidate, fact, evaluation, now) : Mono.empty())
+                        .then(Flux.fromIterable(evaluation.strikes())
+                                .concatMap(match -> strike(candidate, fact, match.rule()))
+                                .reduce(false, Boolean::logicalOr))
+                        // Counted when first acted on: a repeated Check or redelivery of the same fact is not.
+                        .doOnNext(blocked -> {
+                            if (first) {
+                                count(strongest(evaluation, blocked), path);
+                            }
+                        }))
                 .thenReturn(new Outcome(verdict, flagId));
+    }
+
+    /**
+     * The strongest thing a verdict did, for {@code moderation.verdicts}: one count per message (or edit) acted on.
+     */
+    private static String strongest(Evaluation evaluation, boolean blocked) {
+        if (blocked) {
+            return "block";
+        }
+        if (!evaluation.strikes().isEmpty()) {
+            return "strike";
+        }
+        if (evaluation.warns()) {
+            return "hide_and_warn";
+        }
+        return evaluation.verdict() == Verdict.VERDICT_HIDE ? "hide" : "flag";
+    }
+
+    private void count(String action, String path) {
+        meters.counter(VERDICTS_METRIC, "action", action, "path", path).increment();
+    }
+
+    /** {@code moderation.verdict} ALLOW for a post-moderated message, with an id derived from it (deduplicated). */
+    private Mono<Void> allowed(Candidate candidate, String fact) {
+        Instant now = now();
+        return events.publish(ModerationEvents.derivedId("verdict", fact), candidate.conversation().getId(), now,
+                envelope -> envelope.setModerationVerdict(ModerationVerdict.newBuilder()
+                        .setConversation(candidate.conversation())
+                        .setMessageId(candidate.messageId())
+                        .setSeq(candidate.seq())
+                        .setSenderUserId(candidate.senderUserId())
+                        .setVerdict(Verdict.VERDICT_ALLOW)
+                        .setDecidedBy(SYSTEM)
+                        .setDecidedAt(ModerationEvents.timestamp(now))));
     }
 
     private Mono<Void> announce(StoredFlag flag, String fact, Evaluation evaluation, Instant now) {
@@ -144,17 +198,27 @@ public class Verdicts {
     }
 
     private Mono<Void> warn(Candidate candidate, String fact, Evaluation evaluation, Instant now) {
+        StoredRule rule = evaluation.matches().stream()
+                .map(Evaluation.Match::rule)
+                .filter(matched -> matched.action() == io.chatplatform.moderation.rules.RuleAction.HIDE_AND_WARN)
+                .findFirst()
+                .orElseThrow();
         return events.publish(ModerationEvents.derivedId("warned", fact), candidate.senderUserId(), now,
                 envelope -> envelope.setUserWarned(UserWarned.newBuilder()
                         .setUserId(candidate.senderUserId())
                         .setReason("Your message broke the rules and was hidden.")
                         .setConversation(candidate.conversation())
                         .setMessageId(candidate.messageId())
-                        .setWarnedAt(ModerationEvents.timestamp(now))));
+                        .setWarnedAt(ModerationEvents.timestamp(now))
+                        .setRuleId(rule.id())
+                        .setRuleName(rule.name())));
     }
 
-    /** Counts the strike; the strike that reaches the rule's limit blocks the sender (once: a repeat adds nothing). */
-    private Mono<Void> strike(Candidate candidate, String fact, StoredRule rule) {
+    /**
+     * Counts the strike; the strike that reaches the rule's limit blocks the sender (once: a repeat adds nothing).
+     * Emits whether this strike blocked the sender.
+     */
+    private Mono<Boolean> strike(Candidate candidate, String fact, StoredRule rule) {
         Duration window = rule.strikeWindowSeconds() > 0 ? Duration.ofSeconds(rule.strikeWindowSeconds())
                 : DEFAULT_STRIKE_WINDOW;
         int limit = Math.max(1, rule.strikeLimit());
@@ -168,14 +232,15 @@ public class Verdicts {
                     String reason = count + " strikes within " + window.toSeconds() + "s for rule " + rule.name();
                     log.info("Blocking {}: {}", user, reason);
                     return blocks.block(user, reason, until, SYSTEM)
+                            .thenReturn(true)
                             .onErrorResume(Verdicts::permanent, refused -> {
                                 // Unknown user, or blocking not configured: retrying cannot help, and would stop
                                 // every message behind this one. The strikes stay counted and audited.
                                 log.error("Could not block {} after {}: {}", user, reason, refused.toString());
-                                return Mono.empty();
+                                return Mono.just(false);
                             });
                 })
-                .then();
+                .defaultIfEmpty(false);
     }
 
     /** Errors from chat-service or auth-service that a retry cannot fix; others (unavailable) are retried. */
