@@ -30,8 +30,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The whole platform on one machine: embedded Kafka, Redis, MongoDB wire server and SMTP, every service and
@@ -165,10 +167,50 @@ public final class StandalonePlatform implements AutoCloseable {
         long started = System.nanoTime();
         ConfigurableApplicationContext context = service.builder().get()
                 .registerShutdownHook(false)
+                .initializers(StandalonePlatform::ownNettyResources)
                 .run(arguments(service));
         running.push(new Running(service.name(), context));
         log.info("{} is up on {}:{} in {} ms", service.name(), settings.host(), service.httpPort(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /**
+     * Each service gets its own Reactor Netty event loops and connection pools. With the global ones (Spring's
+     * default) stopping one service would dispose the loops every other service's server runs on.
+     */
+    private static void ownNettyResources(ConfigurableApplicationContext context) {
+        ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+            ReactorResourceFactory resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        });
+    }
+
+    /**
+     * Stops one service (as a deployment or an operator would) while everything else keeps running; its
+     * ports stay reserved for {@link #startService(String)}. The gateway answers 502/503 for its routes meanwhile.
+     */
+    public synchronized void stopService(String name) {
+        Running service = running.stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no running service named " + name));
+        running.remove(service);
+        stop(service);
+    }
+
+    /** Starts again a service stopped with {@link #stopService(String)}, on the same ports and data. */
+    public synchronized void startService(String name) {
+        if (closed) {
+            throw new IllegalStateException("the platform is closed");
+        }
+        if (running.stream().anyMatch(r -> r.name().equals(name))) {
+            throw new IllegalStateException(name + " is running already");
+        }
+        startService(services().stream()
+                .filter(service -> service.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service named " + name)));
     }
 
     private static String newServiceToken() {

@@ -9,7 +9,9 @@ import io.chatplatform.support.kafka.KafkaTopics;
 import io.chatplatform.support.kafka.TopicSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -24,6 +26,10 @@ import reactor.util.retry.Retry;
  * completed (at least once; the handlers dedupe). A handler that keeps failing stops the stream with its record
  * uncommitted and the stream restarts from the committed offsets with backoff: fail closed, nothing is skipped.
  * Payloads are never logged (auth events carry one-time tokens).
+ *
+ * <p>Stopping lets the handlers already running finish (at most {@link #DRAIN_TIMEOUT}) before the stream is
+ * cancelled, and starts no new one: a handler cut off halfway would leave its dedupe claim behind without having sent,
+ * and the redelivery after the restart would then find the claim and send nothing.
  */
 public abstract class GroupConsumer implements SmartLifecycle {
 
@@ -33,12 +39,17 @@ public abstract class GroupConsumer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
     /** As the producing services create them; whoever starts first creates the topic. */
     private static final int PARTITIONS = 3;
+    /** How long stopping waits for running handlers; an SMTP send with its retries fits in it. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaSubscriber kafka;
     private final String topic;
     private final Mono<Void> topicReady;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Disposable consuming;
+    private volatile boolean draining;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object drained = new Object();
 
     protected GroupConsumer(KafkaSubscriber kafka, KafkaTopics topics, String topic) {
         this.kafka = kafka;
@@ -67,6 +78,26 @@ public abstract class GroupConsumer implements SmartLifecycle {
     }
 
     private Mono<Void> apply(InboundRecord record) {
+        return Mono.defer(() -> {
+            inFlight.incrementAndGet();
+            if (draining) {
+                finished();
+                // Stopping: left unacknowledged, so uncommitted, for whoever consumes the partition next.
+                return Mono.never();
+            }
+            return decode(record).doFinally(signal -> finished());
+        });
+    }
+
+    private void finished() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    private Mono<Void> decode(InboundRecord record) {
         if (record.value() == null) {
             return Mono.empty();
         }
@@ -82,8 +113,32 @@ public abstract class GroupConsumer implements SmartLifecycle {
     @Override
     public void stop() {
         if (running.compareAndSet(true, false) && consuming != null) {
+            draining = true;
+            awaitRunningHandlers();
             // Cancelling commits the offsets of the events already handled and leaves the group.
             consuming.dispose();
+            draining = false;
+        }
+    }
+
+    /** Called on the thread closing the context, never on an event loop. */
+    private void awaitRunningHandlers() {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        synchronized (drained) {
+            while (inFlight.get() > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    log.warn("{} consumer stopping with {} handlers still running; cancelling them",
+                            topic, inFlight.get());
+                    return;
+                }
+                try {
+                    drained.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
