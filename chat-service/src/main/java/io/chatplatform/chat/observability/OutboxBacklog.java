@@ -1,9 +1,7 @@
 package io.chatplatform.chat.observability;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-import static org.springframework.data.mongodb.core.query.Query.query;
 
-import io.chatplatform.chat.message.StoredMessage;
+import io.chatplatform.chat.outbox.OutboxMarkers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -14,9 +12,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -24,8 +19,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code chat.outbox.backlog} (messages whose events are stored but not yet published) and
- * {@code chat.outbox.oldest.age} (seconds since the oldest of them was stored; 0 when none): how far the relay is
- * behind. Counted by a scheduled reactive job every {@code chat.chat-service.metrics.outbox-interval}, not per scrape,
+ * {@code chat.outbox.oldest.age} (seconds since the oldest of them was marked for the relay, right after it was
+ * stored; 0 when none): how far the relay is behind. Read from the relay's markers, so it costs the same however long
+ * the history is; a message stored just before a crash, whose marker was never written, is not counted (the relay's
+ * periodic search publishes it). Counted by a scheduled reactive job every {@code chat.chat-service.metrics.outbox-interval}, not per scrape,
  * so a scrape never waits on MongoDB; the gauges show the latest count.
  */
 @Component
@@ -33,7 +30,7 @@ class OutboxBacklog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxBacklog.class);
 
-    private final ReactiveMongoTemplate mongo;
+    private final OutboxMarkers markers;
     private final Duration interval;
     private final Clock clock;
     private final AtomicReference<Reading> latest = new AtomicReference<>(new Reading(0, 0));
@@ -42,9 +39,9 @@ class OutboxBacklog implements SmartLifecycle {
     private record Reading(long pending, double oldestAgeSeconds) {
     }
 
-    OutboxBacklog(ReactiveMongoTemplate mongo, MetricsProperties properties, MeterRegistry registry,
+    OutboxBacklog(OutboxMarkers markers, MetricsProperties properties, MeterRegistry registry,
                   Optional<Clock> clock) {
-        this.mongo = mongo;
+        this.markers = markers;
         this.interval = properties.outboxInterval();
         this.clock = clock.orElse(Clock.systemUTC());
         Gauge.builder("chat.outbox.backlog", latest, reading -> reading.get().pending())
@@ -71,14 +68,11 @@ class OutboxBacklog implements SmartLifecycle {
     }
 
     Mono<Reading> read() {
-        Query pending = query(where("outboxPending").is(true));
-        Mono<Long> count = mongo.count(pending, StoredMessage.class);
-        Mono<Double> oldestAge = mongo.findOne(Query.of(pending).with(Sort.by("createdAt")).limit(1),
-                        StoredMessage.class)
-                .map(oldest -> Math.max(0,
-                        Duration.between(oldest.createdAt(), Instant.now(clock)).toMillis() / 1000.0))
-                .defaultIfEmpty(0.0);
-        return Mono.zip(count, oldestAge, Reading::new);
+        return markers.messageBacklog()
+                .map(backlog -> new Reading(backlog.messages(), backlog.oldestMarkedAt() == null
+                        ? 0
+                        : Math.max(0, Duration.between(backlog.oldestMarkedAt(), Instant.now(clock)).toMillis()
+                                / 1000.0)));
     }
 
     @Override

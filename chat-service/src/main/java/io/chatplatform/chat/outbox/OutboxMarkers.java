@@ -49,6 +49,8 @@ public class OutboxMarkers {
     private final Queue<Marker> written = new ConcurrentLinkedQueue<>();
     private final AtomicInteger writtenCount = new AtomicInteger();
     private volatile boolean writtenLost;
+    /** Written into each marker: this process's markers are in {@link #written}, so its relay looks up only others'. */
+    private final String writer = java.util.UUID.randomUUID().toString();
 
     OutboxMarkers(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
@@ -65,6 +67,8 @@ public class OutboxMarkers {
                 .set("documentId", documentId)
                 .set("conversationId", conversationId)
                 .set("seq", seq)
+                .set("writer", writer)
+                .setOnInsert("markedAt", java.util.Date.from(java.time.Instant.now()))
                 .inc("version", 1);
         return mongo.findAndModify(query(where("_id").is(idOf(kind, documentId))), update,
                         FindAndModifyOptions.options().upsert(true).returnNew(true), Marker.class, COLLECTION)
@@ -107,12 +111,40 @@ public class OutboxMarkers {
         return lost;
     }
 
+    /**
+     * How many messages have events waiting for the relay, and when the oldest of them was marked (null when none):
+     * read from the markers, which are few while the relay keeps up, rather than by searching the message log.
+     */
+    public Mono<Backlog> messageBacklog() {
+        Query messages = query(where("kind").is(MESSAGE));
+        Mono<Long> count = mongo.count(messages, COLLECTION);
+        Mono<java.util.Optional<java.time.Instant>> oldest = mongo.findOne(Query.of(messages)
+                                .with(Sort.by("markedAt")).limit(1), org.bson.Document.class, COLLECTION)
+                .map(marker -> java.util.Optional.ofNullable(marker.getDate("markedAt")).map(java.util.Date::toInstant))
+                .defaultIfEmpty(java.util.Optional.empty());
+        return Mono.zip(count, oldest, (pending, first) -> new Backlog(pending, first.orElse(null)));
+    }
+
+    /** See {@link #messageBacklog()}. */
+    public record Backlog(long messages, java.time.Instant oldestMarkedAt) {
+    }
+
     /** Pending markers, each conversation's messages in seq order. */
     Flux<Marker> pending(int limit) {
-        Query pending = new Query()
-                .with(Sort.by("conversationId", "seq"))
-                .limit(limit);
-        return mongo.find(pending, Marker.class, COLLECTION);
+        return pending(new Query(), limit);
+    }
+
+    /**
+     * Pending markers written by other processes (other instances, or this one before a restart), each
+     * conversation's messages in seq order: only these need sorting while this process's own are taken from
+     * {@link #takeWritten}.
+     */
+    Flux<Marker> pendingFromOthers(int limit) {
+        return pending(query(where("writer").ne(writer)), limit);
+    }
+
+    private Flux<Marker> pending(Query filter, int limit) {
+        return mongo.find(filter.with(Sort.by("conversationId", "seq")).limit(limit), Marker.class, COLLECTION);
     }
 
     /**

@@ -178,22 +178,31 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * Normally the markers this instance wrote, in the order written; the collection on poll ticks and while
-     * {@link #searching}. Either way a conversation's events go out in seq order: a search returns every marker
+     * Normally the markers this instance wrote, in the order written; on poll ticks the markers other processes wrote;
+     * the whole collection while {@link #searching}. Either way a conversation's events go out in seq order: a search returns every marker
      * written before it, in seq order, and the list after it repeats some of those (already published, so skipped).
      */
     private Mono<Integer> publishNext() {
         if (markers.takeWrittenLost()) {
             searching = true;
         }
-        if (searching || tickDue) {
+        if (searching) {
             tickDue = false;
-            return publishMarked().doOnNext(published -> {
+            return publishMarked(markers.pending(properties.batchSize())).doOnNext(published -> {
                 if (published < properties.batchSize()) {
                     searching = false;
                 }
             });
         }
+        Mono<Integer> fromOthers = Mono.just(0);
+        if (tickDue) {
+            tickDue = false;
+            fromOthers = publishMarked(markers.pendingFromOthers(properties.batchSize()));
+        }
+        return fromOthers.flatMap(others -> publishWritten().map(own -> others + own));
+    }
+
+    private Mono<Integer> publishWritten() {
         List<OutboxMarkers.Marker> written = markers.takeWritten(properties.batchSize());
         return written.isEmpty()
                 ? Mono.just(0)
@@ -215,8 +224,8 @@ public class OutboxRelay implements SmartLifecycle {
                 });
     }
 
-    private Mono<Integer> publishMarked() {
-        return markers.pending(properties.batchSize())
+    private Mono<Integer> publishMarked(Flux<OutboxMarkers.Marker> pending) {
+        return pending
                 .collectList()
                 .flatMap(marked -> marked.isEmpty()
                         ? Mono.just(0)
@@ -232,9 +241,14 @@ public class OutboxRelay implements SmartLifecycle {
                 .then(publishMarkedMembers(marked));
     }
 
+    /**
+     * The documents of one kind, each once in the order first marked: a document marked again (a released message,
+     * a membership changed twice) can have two markers in one batch, and all its events go out with the first.
+     */
     private static List<String> idsOf(List<OutboxMarkers.Marker> marked, String kind) {
         return marked.stream().filter(marker -> kind.equals(marker.kind()))
                 .map(OutboxMarkers.Marker::documentId)
+                .distinct()
                 .toList();
     }
 
