@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -20,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bad input on {@code /ws} (docs/security.md): what a client may send that is not a well-formed frame, and what it
- * gets back. Needs no chat-service: every case here is decided by websocket-service itself.
+ * gets back. chat-service is a stand-in that refuses everything ({@link RefusingChatService}): every case here is
+ * decided by websocket-service itself, or is chat-service's refusal passed on as an error frame.
  */
 @WithEmbeddedInfra
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -36,6 +38,11 @@ class BadFramesIT {
 
     @LocalServerPort
     private int port;
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void chatService(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("chat.websocket.chat-target", () -> "127.0.0.1:" + RefusingChatService.get().port());
+    }
 
     @Test
     void aForeignOrMissingOriginGets403AndNoWebSocket() {
@@ -160,6 +167,40 @@ class BadFramesIT {
                 assertThat(error.path("message").asString()).endsWith("flood-" + i);
             }
             assertThat(next(client).path("type").asString()).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void chatServicesRefusalsAreErrorFramesNamingTheConversationAndTheConnectionStaysUsable() throws IOException {
+        try (RawSocketClient client = authenticated()) {
+            Map<String, String> refusals = new java.util.LinkedHashMap<>();
+            refusals.put("{\"type\":\"resume\",\"conversations\":{\"c-forbidden\":0}}", "forbidden");
+            refusals.put("{\"type\":\"resume\",\"conversations\":{\"c-missing\":3}}", "not-found");
+            refusals.put("{\"type\":\"edit\",\"conversationId\":\"c-forbidden\",\"messageId\":\"m\","
+                    + "\"text\":\"mine now\"}", "forbidden");
+            refusals.put("{\"type\":\"delete\",\"conversationId\":\"c-forbidden\",\"messageId\":\"m\"}",
+                    "forbidden");
+            refusals.put("{\"type\":\"read\",\"conversationId\":\"c-forbidden\",\"seq\":5}", "forbidden");
+            refusals.put("{\"type\":\"typing\",\"conversationId\":\"c-forbidden\"}", "forbidden");
+            refusals.put("{\"type\":\"delivered\",\"conversationId\":\"c-forbidden\",\"seq\":5}", "forbidden");
+            for (var refusal : refusals.entrySet()) {
+                client.sendText(refusal.getKey());
+                JsonNode error = next(client);
+                assertThat(error.path("type").asString()).as(refusal.getKey()).isEqualTo("error");
+                assertThat(error.path("code").asString()).as(refusal.getKey()).isEqualTo(refusal.getValue());
+                assertThat(error.path("conversationId").asString()).as(refusal.getKey()).startsWith("c-");
+                assertThat(error.path("message").asString()).isNotBlank();
+            }
+            Map<String, String> sends = Map.of("c-forbidden", "forbidden", "c-missing", "not-found",
+                    "c-limited", "rate-limited", "c-conflict", "conflict");
+            for (var send : sends.entrySet()) {
+                client.sendText("{\"type\":\"send\",\"conversationId\":\"" + send.getKey()
+                        + "\",\"clientMsgId\":\"k-" + send.getKey() + "\",\"text\":\"hello\"}");
+                JsonNode error = next(client);
+                assertThat(error.path("code").asString()).as(send.getKey()).isEqualTo(send.getValue());
+                assertThat(error.path("clientMsgId").asString()).isEqualTo("k-" + send.getKey());
+            }
+            assertPong(client);
         }
     }
 
