@@ -320,6 +320,37 @@ class ModerationServiceIT {
                 .setTargetUserId("u-victim").build()).getEntriesList()).as("nothing was done").isEmpty();
     }
 
+    @Test
+    void operatorsAndMalformedJsonInRestBodiesAre400ProblemsAndDoNothing() {
+        org.springframework.test.web.reactive.server.WebTestClient web =
+                org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                        .baseUrl("http://127.0.0.1:" + httpPort).responseTimeout(TIMEOUT).build();
+        String gt = "{\"$gt\":\"\"}";
+        List<String[]> bad = List.of(
+                new String[] {"/api/reports", "{\"conversationId\":" + gt + ",\"messageId\":\"m\",\"reason\":\"x\"}"},
+                new String[] {"/api/reports", "{\"conversationId\":\"c\",\"messageId\":" + gt + ",\"reason\":\"x\"}"},
+                new String[] {"/api/reports", "{\"conversationId\":\"c\",\"messageId\":\"m\",\"reason\":" + gt + "}"},
+                new String[] {"/api/reports", "{\"conversationId\":"},
+                new String[] {"/api/moderation/messages/hide",
+                        "{\"conversationId\":" + gt + ",\"messageId\":\"m\",\"reason\":\"x\"}"},
+                new String[] {"/api/moderation/messages/hide",
+                        "{\"conversationId\":\"c\",\"messageId\":{\"$ne\":null},\"reason\":\"x\"}"},
+                new String[] {"/api/moderation/blocks", "{\"userId\":" + gt + ",\"reason\":\"x\"}"},
+                new String[] {"/api/moderation/blocks", "{\"userId\":\"u-op\",\"reason\":\"x\",\"durationSeconds\":" + gt + "}"},
+                new String[] {"/api/moderation/blocks", "[]"});
+        for (String[] request : bad) {
+            String token = request[0].startsWith("/api/reports") ? TestTokens.user("reporter")
+                    : TestTokens.moderator("mod");
+            web.post().uri(request[0]).header("Authorization", "Bearer " + token)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(request[1])
+                    .exchange()
+                    .expectStatus().value(status -> assertThat(status).as(String.join(" ", request)).isEqualTo(400))
+                    .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        assertThat(admin("mod").auditLog(io.chatplatform.contracts.moderation.AuditLogRequest.newBuilder()
+                .setTargetUserId("u-op").build()).getEntriesList()).as("nothing was done").isEmpty();
+    }
+
     private static Metadata bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
