@@ -32,6 +32,29 @@ public final class TestTokens {
     /** A valid token for the user. */
     public static String tokenFor(String userId) {
         Instant now = Instant.now();
+        return sign(userId, KEYS, KID, now, now.plus(Duration.ofMinutes(15)));
+    }
+
+    /** Tokens the service must refuse, by what is wrong with them. */
+    public static Map<String, String> refusedTokensFor(String userId) {
+        Instant now = Instant.now();
+        Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        tokens.put("signed by another key", sign(userId, Jwts.SIG.ES256.keyPair().build(), KID, now,
+                now.plusSeconds(600)));
+        tokens.put("unknown kid", sign(userId, KEYS, "no-such-kid", now, now.plusSeconds(600)));
+        tokens.put("expired", sign(userId, KEYS, KID, now.minusSeconds(3600), now.minusSeconds(600)));
+        String valid = tokenFor(userId);
+        String[] parts = valid.split("\\.");
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        tokens.put("alg none", base64.encodeToString(("{\"alg\":\"none\",\"kid\":\"" + KID
+                + "\",\"typ\":\"at+jwt\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[1] + ".");
+        tokens.put("tampered", parts[0] + "." + base64.encodeToString(new String(java.util.Base64.getUrlDecoder()
+                .decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8).replace(userId, "someone-else")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + parts[2]);
+        return tokens;
+    }
+
+    private static String sign(String userId, KeyPair keys, String kid, Instant issuedAt, Instant expiresAt) {
         return Jwts.builder()
                 .json(new AbstractSerializer<Map<String, ?>>() {
                     @Override
@@ -39,15 +62,15 @@ public final class TestTokens {
                         JSON.writeValue(out, value);
                     }
                 })
-                .header().keyId(KID).type("at+jwt").and()
+                .header().keyId(kid).type("at+jwt").and()
                 .issuer("chat-platform")
                 .audience().add("chat-platform").and()
                 .subject(userId)
                 .claim("sid", "s-" + userId)
                 .claim("roles", List.of("user"))
-                .issuedAt(Date.from(now))
-                .expiration(Date.from(now.plus(Duration.ofMinutes(15))))
-                .signWith(KEYS.getPrivate(), Jwts.SIG.ES256)
+                .issuedAt(Date.from(issuedAt))
+                .expiration(Date.from(expiresAt))
+                .signWith(keys.getPrivate(), Jwts.SIG.ES256)
                 .compact();
     }
 

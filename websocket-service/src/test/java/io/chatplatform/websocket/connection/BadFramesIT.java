@@ -76,6 +76,26 @@ class BadFramesIT {
             client.send(true, RawSocketClient.BINARY, "{\"type\":\"auth\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(client.nextCloseCode()).as("binary first frame").isEqualTo(1008);
         }
+        for (var token : TestTokens.refusedTokensFor("u-" + UUID.randomUUID()).entrySet()) {
+            try (RawSocketClient client = RawSocketClient.open(port, ORIGIN)) {
+                client.sendText("{\"type\":\"auth\",\"token\":\"" + token.getValue() + "\"}");
+                assertThat(client.nextCloseCode()).as(token.getKey()).isEqualTo(1008);
+            }
+        }
+    }
+
+    @Test
+    void aLaterAuthFrameWithABadTokenOrAnotherUsersTokenClosesWith1008() throws IOException {
+        try (RawSocketClient client = authenticated()) {
+            client.sendText("{\"type\":\"auth\",\"token\":\"" + TestTokens.tokenFor("u-" + UUID.randomUUID())
+                    + "\"}");
+            assertThat(client.nextCloseCode()).as("another user's token").isEqualTo(1008);
+        }
+        try (RawSocketClient client = authenticated()) {
+            client.sendText("{\"type\":\"auth\",\"token\":\"" + TestTokens.refusedTokensFor("x").get("expired")
+                    + "\"}");
+            assertThat(client.nextCloseCode()).as("an expired token").isEqualTo(1008);
+        }
     }
 
     @Test
