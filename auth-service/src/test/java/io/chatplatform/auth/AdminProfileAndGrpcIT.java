@@ -199,6 +199,22 @@ class AdminProfileAndGrpcIT extends AuthServiceITSupport {
         http().get().uri("/api/users?query=" + prefix + "&limit=51").header("Authorization", "Bearer " + token)
                 .exchange()
                 .expectStatus().isBadRequest();
+        // A cursor the server did not issue, and operator syntax as the query, are refused or taken literally.
+        for (String cursor : java.util.List.of("not-a-cursor", "%7B%22%24gt%22%3A%22%22%7D", "eyIkZ3QiOiIifQ")) {
+            http().get().uri(java.net.URI.create("http://127.0.0.1:" + port + "/api/users?query=" + prefix + "&cursor=" + cursor))
+                    .header("Authorization", "Bearer " + token)
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
+        }
+        for (String query : java.util.List.of("%7B%22%24gt%22%3A%22%22%7D", "%24where", "%5E.%2B%24")) {
+            http().get().uri(java.net.URI.create("http://127.0.0.1:" + port + "/api/users?query=" + query))
+                    .header("Authorization", "Bearer " + token)
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.users.length()").isEqualTo(0);
+        }
     }
 
     private Map<?, ?> search(String token, String query, String cursor, int limit) {

@@ -48,6 +48,22 @@ public final class Problems {
                 "Invalid request", errors.get(0).field() + ": " + errors.get(0).message(), Map.of("errors", errors));
     }
 
+    /**
+     * Whether {@code text} is valid Unicode: no lone surrogate (JSON's {@code "\uD800"} decodes to one). Such text
+     * cannot be stored or sent as UTF-8 unchanged, so it is refused rather than silently altered.
+     */
+    public static boolean isWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a path or body id has the shape of an id, so malformed ones get a 400 instead of a lookup. */
     public static boolean isId(String value) {
         return value != null && ID.matcher(value).matches();

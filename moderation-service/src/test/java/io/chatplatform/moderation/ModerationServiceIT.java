@@ -60,17 +60,23 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=moderation-service",
         "spring.grpc.server.port=0",
-        "chat.moderation.rules-refresh=200ms"})
+        "chat.moderation.rules-refresh=200ms",
+        "chat.service-auth.token=" + ModerationServiceIT.SERVICE_TOKEN})
 @Import({TestTokens.Config.class, ModerationServiceIT.GrpcPort.class})
 class ModerationServiceIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The services' shared gRPC credentials in this test; {@link #check} presents them as chat-service does. */
+    static final String SERVICE_TOKEN = "moderation-it-service-token";
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static ManagedChannel channel;
 
     @Autowired
     GrpcPort grpcPort;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int httpPort;
 
     @Autowired
     ReactiveMongoTemplate mongo;
@@ -370,12 +376,104 @@ class ModerationServiceIT {
                 .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
 
+    @Test
+    void checkIsForThePlatformsServicesOnlyAndChangesNothingWithoutTheirCredentials() {
+        CheckRequest request = CheckRequest.newBuilder()
+                .setConversation(ConversationRef.newBuilder().setId("r-guarded")
+                        .setKind(ConversationKind.CONVERSATION_KIND_ROOM))
+                .setMessageId("m-guarded")
+                .setSenderUserId("u-guarded")
+                .setText("hello")
+                .build();
+        var bare = ModerationServiceGrpc.newBlockingStub(channel())
+                .withDeadlineAfter(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThatThrownBy(() -> bare.check(request))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThatThrownBy(() -> io.chatplatform.support.grpc.ServiceCredentials.attach(bare, "not-the-token")
+                .check(request))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.UNAUTHENTICATED));
+        // A moderator's user token is not a service credential either.
+        assertThatThrownBy(() -> bare.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(
+                        bearer(TestTokens.moderator("mod")))).check(request))
+                .satisfies(error -> assertThat(code(error)).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(check("r-guarded", "m-guarded", "u-guarded", "hello").getVerdict().name()).as("with them it answers")
+                .isEqualTo("VERDICT_ALLOW");
+    }
+
+    @Test
+    void theModeratorRestApiRefusesPlainUsersAndAnonymousCallers() {
+        org.springframework.test.web.reactive.server.WebTestClient web =
+                org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                        .baseUrl("http://127.0.0.1:" + httpPort).responseTimeout(TIMEOUT).build();
+        java.util.Map<String, Object> hide = java.util.Map.of("conversationId", "r-1", "messageId", "m-1", "reason", "x");
+        java.util.Map<String, Object> block = java.util.Map.of("userId", "u-victim", "reason", "x");
+        for (String authorization : java.util.Arrays.asList("Bearer " + TestTokens.user("plain"), null,
+                "Bearer not-a-token")) {
+            int expected = authorization != null && authorization.contains("not-a-token") || authorization == null
+                    ? 401 : 403;
+            List<org.springframework.test.web.reactive.server.WebTestClient.RequestHeadersSpec<?>> calls = List.of(
+                    web.post().uri("/api/moderation/messages/hide")
+                            .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(hide),
+                    web.post().uri("/api/moderation/blocks")
+                            .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(block),
+                    web.delete().uri("/api/moderation/blocks/{userId}", "u-victim"));
+            for (var call : calls) {
+                if (authorization != null) {
+                    call.header("Authorization", authorization);
+                }
+                call.exchange()
+                        .expectStatus().isEqualTo(expected)
+                        .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+            }
+        }
+        assertThat(admin("mod").auditLog(io.chatplatform.contracts.moderation.AuditLogRequest.newBuilder()
+                .setTargetUserId("u-victim").build()).getEntriesList()).as("nothing was done").isEmpty();
+    }
+
+    @Test
+    void operatorsAndMalformedJsonInRestBodiesAre400ProblemsAndDoNothing() {
+        org.springframework.test.web.reactive.server.WebTestClient web =
+                org.springframework.test.web.reactive.server.WebTestClient.bindToServer()
+                        .baseUrl("http://127.0.0.1:" + httpPort).responseTimeout(TIMEOUT).build();
+        String gt = "{\"$gt\":\"\"}";
+        List<String[]> bad = List.of(
+                new String[] {"/api/reports", "{\"conversationId\":" + gt + ",\"messageId\":\"m\",\"reason\":\"x\"}"},
+                new String[] {"/api/reports", "{\"conversationId\":\"c\",\"messageId\":" + gt + ",\"reason\":\"x\"}"},
+                new String[] {"/api/reports", "{\"conversationId\":\"c\",\"messageId\":\"m\",\"reason\":" + gt + "}"},
+                new String[] {"/api/reports", "{\"conversationId\":"},
+                new String[] {"/api/moderation/messages/hide",
+                        "{\"conversationId\":" + gt + ",\"messageId\":\"m\",\"reason\":\"x\"}"},
+                new String[] {"/api/moderation/messages/hide",
+                        "{\"conversationId\":\"c\",\"messageId\":{\"$ne\":null},\"reason\":\"x\"}"},
+                new String[] {"/api/moderation/blocks", "{\"userId\":" + gt + ",\"reason\":\"x\"}"},
+                new String[] {"/api/moderation/blocks", "{\"userId\":\"u-op\",\"reason\":\"x\",\"durationSeconds\":" + gt + "}"},
+                new String[] {"/api/moderation/blocks", "[]"});
+        for (String[] request : bad) {
+            String token = request[0].startsWith("/api/reports") ? TestTokens.user("reporter")
+                    : TestTokens.moderator("mod");
+            web.post().uri(request[0]).header("Authorization", "Bearer " + token)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue(request[1])
+                    .exchange()
+                    .expectStatus().value(status -> assertThat(status).as(String.join(" ", request)).isEqualTo(400))
+                    .expectHeader().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        assertThat(admin("mod").auditLog(io.chatplatform.contracts.moderation.AuditLogRequest.newBuilder()
+                .setTargetUserId("u-op").build()).getEntriesList()).as("nothing was done").isEmpty();
+    }
+
+    private static Metadata bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + token);
+        return headers;
+    }
+
     private static Status.Code code(Throwable error) {
         return ((StatusRuntimeException) error).getStatus().getCode();
     }
 
     private CheckResponse check(String conversation, String messageId, String sender, String text) {
-        return ModerationServiceGrpc.newBlockingStub(channel())
+        return io.chatplatform.support.grpc.ServiceCredentials.attach(ModerationServiceGrpc.newBlockingStub(channel()),
+                        SERVICE_TOKEN)
                 .withDeadlineAfter(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
                 .check(CheckRequest.newBuilder()
                         .setConversation(ConversationRef.newBuilder().setId(conversation)

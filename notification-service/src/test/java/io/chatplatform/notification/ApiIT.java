@@ -164,6 +164,66 @@ class ApiIT extends NotificationITSupport {
     }
 
     @Test
+    void operatorsMalformedJsonAndPathTricksAreRefusedAndChangeNothing() {
+        String user = newId("u");
+        PushEndpoint.Device phone = subscribe(user);
+        PushEndpoint.Device device = PUSH_SERVICE.newDevice();
+        String gt = "{\"$gt\":\"\"}";
+        String keys = "{\"p256dh\":\"" + device.p256dh() + "\",\"auth\":\"" + device.auth() + "\"}";
+        List<String[]> bad = List.of(
+                new String[] {"POST", "/api/notifications/subscriptions", "{\"endpoint\":" + gt + ",\"keys\":" + keys + "}"},
+                new String[] {"POST", "/api/notifications/subscriptions",
+                        "{\"endpoint\":\"" + device.endpoint() + "\",\"keys\":{\"p256dh\":" + gt + ",\"auth\":\"x\"}}"},
+                new String[] {"POST", "/api/notifications/subscriptions",
+                        "{\"endpoint\":\"" + device.endpoint() + "\",\"keys\":" + keys + ",\"device\":" + gt + "}"},
+                new String[] {"POST", "/api/notifications/subscriptions", "{\"endpoint\":"},
+                new String[] {"PUT", "/api/notifications/preferences", "{\"push\":" + gt + ",\"email\":true,"
+                        + "\"emailDelayMinutes\":10,\"timeZone\":\"UTC\",\"quietHours\":null,\"roomMessages\":false}"},
+                new String[] {"PUT", "/api/notifications/preferences", "{\"push\":true,\"email\":true,"
+                        + "\"emailDelayMinutes\":10,\"timeZone\":" + gt + ",\"quietHours\":null,\"roomMessages\":false}"},
+                new String[] {"PUT", "/api/notifications/preferences", "{\"push\":true,\"email\":true,"
+                        + "\"emailDelayMinutes\":10,\"timeZone\":\"UTC\",\"quietHours\":{\"start\":" + gt
+                        + ",\"end\":\"07:00\"},\"roomMessages\":false}"},
+                new String[] {"PUT", "/api/notifications/preferences", "[]"},
+                new String[] {"PUT", "/api/notifications/preferences/conversations/c-1",
+                        "{\"mutedUntil\":" + gt + ",\"mentionsOnly\":false}"},
+                new String[] {"PUT", "/api/notifications/preferences/conversations/c-1",
+                        "{\"mutedUntil\":null,\"mentionsOnly\":" + gt + "}"},
+                new String[] {"GET", "/api/notifications/unsubscribe?token=%7B%22%24gt%22%3A%22%22%7D", null});
+        for (String[] request : bad) {
+            var spec = as(user).method(org.springframework.http.HttpMethod.valueOf(request[0]))
+                    .uri(java.net.URI.create("http://127.0.0.1:" + port + request[1]));
+            (request[2] == null ? spec.exchange()
+                    : spec.contentType(MediaType.APPLICATION_JSON).bodyValue(request[2]).exchange())
+                    .expectStatus().value(status -> assertThat(status).as(String.join(" ", request[0], request[1],
+                            String.valueOf(request[2]))).isEqualTo(400))
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        // An operator as the endpoint to remove matches no endpoint literally: nothing is removed.
+        as(user).delete().uri(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/api/notifications/subscriptions?endpoint=%7B%22%24gt%22%3A%22%22%7D"))
+                .exchange().expectStatus().isNoContent();
+        // Ids with path tricks never reach another user's settings or another resource.
+        for (String path : List.of("..%2F..%2Fsubscriptions", "a%2Fb", "%24gt", "u%3Ac", "%7B%7D", "x".repeat(101))) {
+            as(user).put().uri(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/api/notifications/preferences/conversations/" + path))
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"mutedUntil\":null,\"mentionsOnly\":true}")
+                    .exchange()
+                    .expectStatus().value(status -> assertThat(status).as(path).isIn(400, 404));
+            as(user).delete().uri(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/api/notifications/preferences/conversations/" + path))
+                    .exchange()
+                    .expectStatus().value(status -> assertThat(status).as("DELETE " + path).isIn(400, 404));
+        }
+
+        assertThat(items(user, "/api/notifications/subscriptions")).extracting(item -> (Object) item.get("endpoint"))
+                .containsExactly(phone.endpoint());
+        assertThat(items(user, "/api/notifications/preferences/conversations")).isEmpty();
+        as(user).get().uri("/api/notifications/preferences").exchange()
+                .expectBody().jsonPath("$.push").isEqualTo(true).jsonPath("$.timeZone").isEqualTo("UTC");
+    }
+
+    @Test
     void conversationSettingsArePutListedAndDeleted() {
         String user = newId("u");
         as(user).put().uri("/api/notifications/preferences/conversations/{id}", "c-1")

@@ -97,13 +97,24 @@ class ProfileController {
         return new SearchPage(shown.stream().map(ProfileView::publicOf).toList(), next);
     }
 
+    /** What a cursor holds: a lowercased username (usernames are {@code [a-zA-Z0-9_.-]{3,32}}). */
+    private static final java.util.regex.Pattern CURSOR_USERNAME = java.util.regex.Pattern.compile("[a-z0-9_.-]{3,32}");
+
     /** Opaque to clients: the last username of the page, base64url. */
     private static String encodeCursor(String usernameLower) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(usernameLower.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The username a cursor names. Only cursors this service made are accepted: anything else (valid base64url of
+     * other bytes included) is an {@link IllegalArgumentException}, so a made-up cursor is a 400, never a page.
+     */
     private static String decodeCursor(String cursor) {
-        return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        String usernameLower = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        if (!CURSOR_USERNAME.matcher(usernameLower).matches() || !encodeCursor(usernameLower).equals(cursor)) {
+            throw new IllegalArgumentException("not a cursor of this service");
+        }
+        return usernameLower;
     }
 
     /**

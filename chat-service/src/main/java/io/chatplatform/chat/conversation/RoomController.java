@@ -233,9 +233,13 @@ class RoomController {
         List<InvalidField> errors = new ArrayList<>();
         if (name.isEmpty() || name.length() > MAX_NAME) {
             errors.add(new InvalidField("name", "must be 1 to " + MAX_NAME + " characters"));
+        } else if (!Problems.isWellFormed(name)) {
+            errors.add(new InvalidField("name", "must be valid Unicode (a lone surrogate is not)"));
         }
         if (topic.length() > MAX_TOPIC) {
             errors.add(new InvalidField("topic", "at most " + MAX_TOPIC + " characters"));
+        } else if (!Problems.isWellFormed(topic)) {
+            errors.add(new InvalidField("topic", "must be valid Unicode (a lone surrogate is not)"));
         }
         return errors;
     }

@@ -194,7 +194,8 @@ public class MessageService {
 
     private void validate(String clientMsgId, String text, String replyTo) {
         List<InvalidField> errors = new ArrayList<>();
-        if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > MAX_CLIENT_MSG_ID) {
+        if (clientMsgId == null || clientMsgId.isBlank() || clientMsgId.length() > MAX_CLIENT_MSG_ID
+                || !Problems.isWellFormed(clientMsgId)) {
             errors.add(new InvalidField("clientMsgId",
                     "must be 1 to " + MAX_CLIENT_MSG_ID + " characters"));
         }
@@ -219,6 +220,9 @@ public class MessageService {
         }
         if (text.length() > properties.maxTextLength()) {
             return Optional.of(new InvalidField("text", "at most " + properties.maxTextLength() + " characters"));
+        }
+        if (!Problems.isWellFormed(text)) {
+            return Optional.of(new InvalidField("text", "must be valid Unicode (a lone surrogate is not)"));
         }
         return Optional.empty();
     }

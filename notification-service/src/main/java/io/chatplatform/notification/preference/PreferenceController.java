@@ -36,6 +36,8 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/api/notifications/preferences")
 class PreferenceController {
 
+    private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
     private static final DateTimeFormatter HOURS = DateTimeFormatter.ofPattern("HH:mm");
 
     private final PreferenceStore store;
@@ -99,9 +101,7 @@ class PreferenceController {
     Mono<ConversationView> putConversation(@PathVariable String conversationId,
                                            @RequestBody ConversationRequest request, ServerWebExchange exchange) {
         String caller = CallerAuthentication.caller(exchange);
-        if (conversationId.isBlank() || conversationId.length() > 128) {
-            throw invalid(List.of(new InvalidField("conversationId", "must be 1 to 128 characters")));
-        }
+        requireConversationId(conversationId);
         ConversationPreference preference = new ConversationPreference(
                 ConversationPreference.idOf(caller, conversationId), caller, conversationId,
                 request.mutedUntil(), Boolean.TRUE.equals(request.mentionsOnly()));
@@ -111,7 +111,16 @@ class PreferenceController {
     @DeleteMapping("/conversations/{conversationId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> deleteConversation(@PathVariable String conversationId, ServerWebExchange exchange) {
+        requireConversationId(conversationId);
         return store.remove(CallerAuthentication.caller(exchange), conversationId);
+    }
+
+    /** chat-service's id shape (docs/api.md): anything else names no conversation and is a 400, not a stored row. */
+    private static void requireConversationId(String conversationId) {
+        if (!CONVERSATION_ID.matcher(conversationId).matches()) {
+            throw invalid(List.of(new InvalidField("conversationId",
+                    "must be 1 to 100 letters, digits, '.', '_' or '-'")));
+        }
     }
 
     /** Checks what bean validation cannot: the zone exists and the hours are {@code HH:mm}; nothing is stored else. */

@@ -34,7 +34,6 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,7 +57,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private final RoomMembers members;
     private final Ephemeral ephemeral;
     private final WebSocketProperties properties;
-    private final JsonMapper json;
+    private final FrameCodec codec;
     private final Clock clock;
     private final WebSocketMetrics metrics;
     private final ObservationRegistry observations;
@@ -74,7 +73,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.chat = chat;
         this.connections = connections;
         this.properties = properties;
-        this.json = json;
+        this.codec = new FrameCodec(json);
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -93,8 +92,12 @@ class ChatSocketHandler implements WebSocketHandler {
                 .concatMap(message -> switch (message.getType()) {
                     case TEXT -> Mono.just(message.getPayloadAsText());
                     case BINARY -> {
-                        session.reply(error("malformed", "Frames are JSON text; binary frames are not accepted.",
-                                null));
+                        if (session.authenticated()) {
+                            session.reply(error("malformed", "Frames are JSON text; binary frames are not accepted.",
+                                    null));
+                        } else {
+                            session.close(CloseStatus.POLICY_VIOLATION.withReason("auth frame expected"));
+                        }
                         yield Mono.<String>empty();
                     }
                     default -> Mono.<String>empty();
@@ -133,18 +136,20 @@ class ChatSocketHandler implements WebSocketHandler {
     }
 
     private Mono<Void> onFrame(ClientSession session, String text) {
-        JsonNode frame;
+        FrameCodec.ClientFrame decoded;
         try {
-            frame = json.readTree(text);
-        } catch (JacksonException e) {
+            decoded = codec.decode(text);
+        } catch (FrameCodec.MalformedFrameException e) {
+            if (!session.authenticated()) {
+                // The first frame must be auth: anything else, readable or not, ends the connection.
+                session.close(CloseStatus.POLICY_VIOLATION.withReason("auth frame expected"));
+                return Mono.empty();
+            }
             session.reply(error("malformed", "A frame is one JSON object with a \"type\".", null));
             return Mono.empty();
         }
-        String type = frame.isObject() && frame.path("type").isString() ? frame.path("type").asString() : null;
-        if (type == null) {
-            session.reply(error("malformed", "A frame is one JSON object with a \"type\".", null));
-            return Mono.empty();
-        }
+        String type = decoded.type();
+        JsonNode frame = decoded.body();
         if (!session.authenticated()) {
             if (!"auth".equals(type)) {
                 session.close(CloseStatus.POLICY_VIOLATION.withReason("auth frame expected"));
@@ -449,7 +454,7 @@ class ChatSocketHandler implements WebSocketHandler {
     }
 
     private String write(Map<String, ?> frame) {
-        return json.writeValueAsString(frame);
+        return codec.encode(frame);
     }
 
     private static String text(JsonNode frame, String field) {
