@@ -6,6 +6,8 @@ import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.auth.AccountStatus;
 import io.chatplatform.contracts.events.AccountStatusChanged;
 import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.contracts.events.SessionRevokeReason;
+import io.chatplatform.contracts.events.SessionRevoked;
 import io.chatplatform.contracts.events.UserRegistered;
 import io.chatplatform.support.kafka.KafkaPublisher;
 import io.chatplatform.support.kafka.OutboundRecord;
@@ -48,6 +50,16 @@ public final class AuthEventsFixture {
                 .setStatus(status)
                 .setReason("test")
                 .setChangedAt(timestamp(changedAt))));
+    }
+
+    /** {@code session.revoked} for one session, or for all of the user's ({@code sessionId} null). */
+    public static EventEnvelope sessionRevoked(String userId, String sessionId, Instant revokedAt) {
+        return envelope(userId, builder -> builder.setSessionRevoked(SessionRevoked.newBuilder()
+                .setUserId(userId)
+                .setSessionId(sessionId == null ? "" : sessionId)
+                .setAllSessions(sessionId == null)
+                .setReason(SessionRevokeReason.SESSION_REVOKE_REASON_LOGOUT)
+                .setRevokedAt(timestamp(revokedAt))));
     }
 
     private static EventEnvelope envelope(String userId, UnaryOperator<EventEnvelope.Builder> payload) {

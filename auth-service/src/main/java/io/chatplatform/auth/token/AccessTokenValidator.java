@@ -32,7 +32,8 @@ public class AccessTokenValidator {
         // The JWKS settings of JwtProperties are unused with a resolver; the URI only documents where keys come from.
         JwtProperties jwt = new JwtProperties(URI.create("urn:chat-platform:auth-service:key-ring"),
                 properties.issuer(), properties.audience(), properties.clockSkew(), Duration.ZERO,
-                Duration.ofMinutes(10), Duration.ofSeconds(5));
+                // Sessions are checked in the database here, so no revocation window is needed.
+                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMinutes(20));
         this.verifier = new JwksTokenVerifier(jwt, keyRing::verificationKey, clock);
         this.sessions = sessions;
         this.users = users;
@@ -76,6 +77,7 @@ public class AccessTokenValidator {
             case NOT_YET_VALID, WRONG_ISSUER, WRONG_AUDIENCE, MISSING_CLAIM ->
                     TokenFailure.TOKEN_FAILURE_INVALID_CLAIMS;
             case JWKS_UNAVAILABLE -> TokenFailure.TOKEN_FAILURE_UNSPECIFIED;
+            case SESSION_REVOKED -> TokenFailure.TOKEN_FAILURE_SESSION_REVOKED;
         };
         // The reason is safe to show (it says what check failed, not what the token holds).
         return new TokenRejectedException(failure, error.getMessage());

@@ -157,6 +157,40 @@ class UserDirectoryIT extends ChatServiceITSupport {
         throw new AssertionError("requireActive did not refuse " + userId);
     }
 
+    @Test
+    void aRevokedSessionsTokensAreRefusedOverRestAndOtherSessionsKeepWorking() {
+        String userId = newUser();
+        registerAndAwait(userId, uniqueName("revoked"));
+        Instant loggedIn = Instant.now().minusSeconds(5);
+        String loggedOutSession = "session-" + UUID.randomUUID();
+        String loggedOut = io.chatplatform.chat.TestTokens.tokenFor(userId, loggedOutSession, loggedIn);
+        String otherDevice = io.chatplatform.chat.TestTokens.tokenFor(userId, "session-" + UUID.randomUUID(), loggedIn);
+        assertThat(statusWith(loggedOut)).isEqualTo(200);
+
+        publish(userId, AuthEventsFixture.sessionRevoked(userId, loggedOutSession, Instant.now()));
+
+        // Each process reads auth.events in a group of its own: the first read may wait for the group to form.
+        await().atMost(TIMEOUT).pollInterval(POLL).until(() -> statusWith(loggedOut) == 401);
+        assertThat(statusWith(otherDevice)).as("another session of the same user").isEqualTo(200);
+
+        // "Sign out everywhere": every token issued before it is refused, a login after it works.
+        Instant signedOutEverywhere = Instant.now();
+        publish(userId, AuthEventsFixture.sessionRevoked(userId, null, signedOutEverywhere));
+        await().atMost(TIMEOUT).pollInterval(POLL).until(() -> statusWith(otherDevice) == 401);
+        String newLogin = io.chatplatform.chat.TestTokens.tokenFor(userId, "session-" + UUID.randomUUID(),
+                signedOutEverywhere.plusSeconds(2));
+        assertThat(statusWith(newLogin)).isEqualTo(200);
+    }
+
+    private int statusWith(String token) {
+        return http().get().uri("/api/conversations")
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .returnResult(Void.class)
+                .getStatus()
+                .value();
+    }
+
     private void publish(String key, EventEnvelope envelope) {
         AuthEventsFixture.publish(kafka, key, envelope);
     }

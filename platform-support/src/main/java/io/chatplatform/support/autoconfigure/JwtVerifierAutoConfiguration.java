@@ -2,29 +2,49 @@ package io.chatplatform.support.autoconfigure;
 
 import io.chatplatform.support.jwt.JwksTokenVerifier;
 import io.chatplatform.support.jwt.JwtProperties;
+import io.chatplatform.support.jwt.SessionRevocations;
+import io.chatplatform.support.kafka.KafkaSubscriber;
+import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * {@link JwksTokenVerifier} when {@code chat.jwt.jwks-uri} is set. The JWKS is fetched on the first verification,
  * not at startup, so services can start before the auth service. Uses the application's {@link WebClient.Builder}
- * when there is one (observability, codecs), else a plain one.
+ * when there is one (observability, codecs), else a plain one. In a service that consumes Kafka, tokens of sessions
+ * auth-service revoked are refused too ({@link SessionRevocations}; {@code chat.jwt.revocations-enabled=false} turns
+ * that off).
  */
-@AutoConfiguration(afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
+@AutoConfiguration(after = KafkaSupportAutoConfiguration.class,
+        afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
 @ConditionalOnProperty(prefix = "chat.jwt", name = "jwks-uri")
 @EnableConfigurationProperties(JwtProperties.class)
 public class JwtVerifierAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JwksTokenVerifier jwksTokenVerifier(JwtProperties properties, ObjectProvider<WebClient.Builder> builders) {
+    JwksTokenVerifier jwksTokenVerifier(JwtProperties properties, ObjectProvider<WebClient.Builder> builders,
+                                        ObjectProvider<SessionRevocations> revocations) {
         WebClient webClient = builders.getIfAvailable(WebClient::builder)
                 .build();
-        return new JwksTokenVerifier(properties, webClient);
+        SessionRevocations revoked = revocations.getIfAvailable();
+        return new JwksTokenVerifier(properties, webClient, Clock.systemUTC(),
+                revoked == null ? token -> false : revoked::isRevoked);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(KafkaSubscriber.class)
+    @ConditionalOnProperty(prefix = "chat.jwt", name = "revocations-enabled", matchIfMissing = true)
+    SessionRevocations sessionRevocations(KafkaSubscriber kafka, JwtProperties properties, Environment environment) {
+        return new SessionRevocations(kafka, environment.getProperty("spring.application.name", "service"),
+                properties.revocationWindow(), Clock.systemUTC());
     }
 }

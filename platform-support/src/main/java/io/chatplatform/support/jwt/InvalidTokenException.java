@@ -52,6 +52,8 @@ public class InvalidTokenException extends RuntimeException {
         /** A required claim ({@code sub}, {@code exp}) is missing. */
         MISSING_CLAIM,
         /** The JWKS could not be fetched; the token may be fine, but it cannot be checked (fail-closed). */
-        JWKS_UNAVAILABLE
+        JWKS_UNAVAILABLE,
+        /** The token's session was revoked (logout, sign-out of other devices, password change, block). */
+        SESSION_REVOKED
     }
 }

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
@@ -34,8 +35,8 @@ import reactor.core.publisher.Mono;
  * {@code chat.jwt.clock-skew}; {@code sub} and {@code exp} present.
  *
  * <p>A token that passed is remembered by its exact text for a short while ({@link VerifiedTokens}: at most
- * {@value #MEMO_MAX_AGE_SECONDS} s and never past its {@code exp}), so the same token sent with every message is
- * checked once, not per message.
+ * {@value #MEMO_MAX_AGE_SECONDS} s and never past its {@code exp}), so the same token sent with every request is
+ * checked once, not per request.
  *
  * <p>Threading: signature checking is CPU only and runs on the caller's thread (an event loop is fine); only the JWKS
  * fetch does I/O, reactively. Failures are {@link InvalidTokenException}s; the token itself is never logged.
@@ -53,6 +54,7 @@ public final class JwksTokenVerifier {
     private final JacksonJsonDeserializer json = new JacksonJsonDeserializer();
     private final Function<String, Mono<JwtParser>> parsersByKid;
     private final VerifiedTokens verified;
+    private final Predicate<VerifiedToken> revoked;
 
     public JwksTokenVerifier(JwtProperties properties, WebClient webClient) {
         this(properties, webClient, Clock.systemUTC());
@@ -60,6 +62,16 @@ public final class JwksTokenVerifier {
 
     /** Keys from the JWKS at {@code chat.jwt.jwks-uri}, fetched and cached by {@link JwksKeyCache}. */
     public JwksTokenVerifier(JwtProperties properties, WebClient webClient, Clock clock) {
+        this(properties, webClient, clock, token -> false);
+    }
+
+    /**
+     * As above, and a token that passed every check is still refused ({@link Reason#SESSION_REVOKED}) when
+     * {@code revoked} says its session was revoked ({@link SessionRevocations#isRevoked}).
+     */
+    public JwksTokenVerifier(JwtProperties properties, WebClient webClient, Clock clock,
+                             Predicate<VerifiedToken> revoked) {
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
         JwksKeyCache<JwtParser> cache = new JwksKeyCache<>(properties, webClient, clock, this::parserFor);
@@ -72,9 +84,16 @@ public final class JwksTokenVerifier {
      * same. {@code properties.jwksUri()} and the JWKS settings are not used.
      */
     public JwksTokenVerifier(JwtProperties properties, SigningKeyResolver resolver, Clock clock) {
+        this(properties, resolver, clock, token -> false);
+    }
+
+    /** Keys from {@code resolver}, and revoked sessions refused as with the JWKS constructor. */
+    public JwksTokenVerifier(JwtProperties properties, SigningKeyResolver resolver, Clock clock,
+                             Predicate<VerifiedToken> revoked) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(resolver, "resolver");
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         // A parser pins one key; keys are few and long-lived, so parsers are kept per key instance.
         ConcurrentMap<PublicKey, JwtParser> parsers = new ConcurrentHashMap<>();
         this.parsersByKid = kid -> resolver.keyFor(kid)
@@ -91,12 +110,18 @@ public final class JwksTokenVerifier {
     /** Verifies a token; emits its claims or an {@link InvalidTokenException}. */
     public Mono<VerifiedToken> verify(String token) {
         VerifiedToken known = token == null ? null : verified.get(token);
-        if (known != null) {
-            return Mono.just(known);
-        }
-        return Mono.fromCallable(() -> checkedKeyId(token))
-                .flatMap(parsersByKid)
-                .map(parser -> verified.remember(token, parse(parser, token)));
+        Mono<VerifiedToken> checked = known != null
+                ? Mono.just(known)
+                : Mono.fromCallable(() -> checkedKeyId(token))
+                        .flatMap(parsersByKid)
+                        .map(parser -> verified.remember(token, parse(parser, token)));
+        return checked.handle((valid, sink) -> {
+            if (revoked.test(valid)) {
+                sink.error(new InvalidTokenException(Reason.SESSION_REVOKED, "session revoked"));
+            } else {
+                sink.next(valid);
+            }
+        });
     }
 
     /** Header checks before any key lookup, so bad tokens cannot trigger JWKS fetches unless they name a kid. */

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tokens that passed every check recently, by their exact text: a client sends the same access token with every
- * message, and checking an ES256 signature costs far more than the rest of a send's CPU work in the services.
+ * request for minutes, and checking an ES256 signature costs more CPU than most requests do otherwise.
  *
  * <p>A remembered answer is used until the earlier of the token's {@code exp} (plus the clock skew the full check
  * allows) and {@code maxAge} after it was checked, so a key dropped from the JWKS stops being trusted at most

@@ -4,6 +4,7 @@ import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.kafka.InboundRecord;
 import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.support.kafka.TopicListener;
 import io.chatplatform.websocket.observability.WebSocketMetrics;
 import java.util.List;
 import java.util.Set;

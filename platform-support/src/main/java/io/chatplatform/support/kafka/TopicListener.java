@@ -1,8 +1,5 @@
-package io.chatplatform.websocket.delivery;
+package io.chatplatform.support.kafka;
 
-import io.chatplatform.support.kafka.ConsumerSpec;
-import io.chatplatform.support.kafka.InboundRecord;
-import io.chatplatform.support.kafka.KafkaSubscriber;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -15,9 +12,10 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * A Kafka consumer that every websocket-service instance runs in full: its own group (a fresh id per instance) from
- * the newest offset, since each instance must see every record and what came before it started is what
- * {@code resume} is for. Started and stopped with the context; a failed stream restarts with backoff.
+ * A Kafka consumer that every process runs in full: its own group (a fresh id per process), so each process sees
+ * every record. Where a new group starts is the subclass's choice: the newest offset when what came before is not
+ * needed (websocket-service's deliveries: that is what {@code resume} is for), the oldest retained record when it is
+ * (revoked sessions). Started and stopped with the context; a failed stream restarts with backoff.
  */
 public abstract class TopicListener implements SmartLifecycle {
 
@@ -28,9 +26,15 @@ public abstract class TopicListener implements SmartLifecycle {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Disposable consuming;
 
+    /** A listener that starts at the newest offset. */
     protected TopicListener(KafkaSubscriber kafka, String groupPrefix, List<String> topics) {
+        this(kafka, groupPrefix, topics, ConsumerSpec.OffsetReset.LATEST);
+    }
+
+    protected TopicListener(KafkaSubscriber kafka, String groupPrefix, List<String> topics,
+                            ConsumerSpec.OffsetReset start) {
         this.kafka = kafka;
-        this.spec = new ConsumerSpec(groupPrefix + "-" + UUID.randomUUID(), topics, ConsumerSpec.OffsetReset.LATEST);
+        this.spec = new ConsumerSpec(groupPrefix + "-" + UUID.randomUUID(), topics, start);
     }
 
     /** Handles one record; an error here ends the stream (it restarts), so handle what is expected inside. */
