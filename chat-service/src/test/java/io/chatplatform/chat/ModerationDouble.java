@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ModerationDouble extends ModerationServiceGrpc.ModerationServiceImplBase {
 
+    private final java.util.Map<String, Verdict> reviewed = new java.util.concurrent.ConcurrentHashMap<>();
     private static ModerationDouble instance;
 
     private final Server server;
@@ -65,6 +66,11 @@ public final class ModerationDouble extends ModerationServiceGrpc.ModerationServ
         answerSilentOnes = answer;
     }
 
+    /** From now on answers {@code verdict} for the message, as moderation-service does once a moderator decided. */
+    public void reviewed(String messageId, Verdict verdict) {
+        reviewed.put(messageId, verdict);
+    }
+
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
         checks.add(request);
@@ -72,7 +78,8 @@ public final class ModerationDouble extends ModerationServiceGrpc.ModerationServ
         if (text.contains("[silent]") && !answerSilentOnes) {
             return;
         }
-        Verdict verdict = text.contains("[hide]") ? Verdict.VERDICT_HIDE
+        Verdict verdict = reviewed.containsKey(request.getMessageId()) ? reviewed.get(request.getMessageId())
+                : text.contains("[hide]") ? Verdict.VERDICT_HIDE
                 : text.contains("[hold]") ? Verdict.VERDICT_HOLD
                 : Verdict.VERDICT_ALLOW;
         CheckResponse.Builder response = CheckResponse.newBuilder().setVerdict(verdict);

@@ -165,6 +165,28 @@ class ModerationIT extends ChatServiceITSupport {
     }
 
     @Test
+    void aReviewWhoseAnnouncementWasLostIsPickedUpByTheSweep() {
+        String owner = newUser();
+        String roomId = createPreModeratedRoom(owner);
+        Map<?, ?> review = sent(owner, roomId, "borderline [hold]");
+        String reviewId = (String) review.get("messageId");
+        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(reviewId)), Document.class,
+                "messages").block(TIMEOUT).get("moderation") != null);
+
+        // A moderator approved it, but the verdict event never reached chat-service. Once the held-for-review
+        // verdict is older than review-recheck-after (5 minutes), the sweep asks again and gets the decision.
+        ModerationDouble.get().reviewed(reviewId, Verdict.VERDICT_ALLOW);
+        mongo.updateFirst(query(where("_id").is(reviewId)),
+                new org.springframework.data.mongodb.core.query.Update().set("moderation.at",
+                        java.util.Date.from(java.time.Instant.now().minus(java.time.Duration.ofMinutes(6)))),
+                "messages").block(TIMEOUT);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                byId((List<?>) history(owner, roomId, "").get("messages"), reviewId).get("moderationState"))
+                .isEqualTo("approved"));
+    }
+
+    @Test
     void anAllowOnReviewReleasesAHeldMessageToEveryoneWithItsSeqOnceHoweverOftenItComes() {
         String owner = newUser();
         String member = newUser();

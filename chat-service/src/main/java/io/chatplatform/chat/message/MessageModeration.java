@@ -109,9 +109,12 @@ public class MessageModeration {
         return store.recordVerdict(held, new StoredMessage.HiddenBy(MessageEvents.SYSTEM, reason, flagId, now()));
     }
 
-    /** Held messages stored before {@code before} that have no verdict yet, oldest first. */
-    public Flux<StoredMessage> awaitingVerdict(Instant before, int limit) {
-        return store.heldBefore(before, limit);
+    /**
+     * Held messages stored before {@code before} that have no verdict yet, and those held for review whose verdict
+     * is older than {@code reviewedBefore} (their review may have been decided), oldest first.
+     */
+    public Flux<StoredMessage> awaitingVerdict(Instant before, Instant reviewedBefore, int limit) {
+        return store.heldBefore(before, reviewedBefore, limit);
     }
 
     private Instant now() {

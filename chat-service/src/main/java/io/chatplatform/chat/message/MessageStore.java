@@ -411,10 +411,14 @@ public class MessageStore {
                 StoredMessage.class);
     }
 
-    /** Held messages stored before {@code before} without a verdict, oldest first (the re-check sweep). */
-    Flux<StoredMessage> heldBefore(Instant before, int limit) {
-        Query held = query(where("moderationState").is(StoredMessage.HELD).and("createdAt").lt(before)
-                .and("moderation").is(null))
+    /**
+     * Held messages stored before {@code before} without a verdict, and those whose verdict (held for review) is older
+     * than {@code reviewedBefore}, oldest first (the re-check sweep).
+     */
+    Flux<StoredMessage> heldBefore(Instant before, Instant reviewedBefore, int limit) {
+        Query held = query(where("moderationState").is(StoredMessage.HELD).orOperator(
+                        where("createdAt").lt(before).and("moderation").is(null),
+                        where("moderation.at").lt(reviewedBefore)))
                 .with(Sort.by("createdAt"))
                 .limit(limit);
         held.fields().exclude("pendingEvents");

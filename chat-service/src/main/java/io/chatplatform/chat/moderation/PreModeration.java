@@ -63,7 +63,8 @@ class PreModeration implements SmartLifecycle {
                 .onBackpressureDrop()
                 // Deferred, so that even a failure while building the query ends this sweep only, not the whole loop.
                 .concatMap(tick -> Flux.defer(() -> moderation.awaitingVerdict(
-                                clock.instant().minus(properties.recheckAfter()), SWEEP_BATCH))
+                                clock.instant().minus(properties.recheckAfter()),
+                                clock.instant().minus(properties.reviewRecheckAfter()), SWEEP_BATCH))
                         .onErrorResume(error -> {
                             log.warn("Sweep of held messages failed, retrying on the next sweep: {}", error.toString());
                             return Flux.empty();

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  *                      failed check)
  * @param recheckAfter  a held message is swept only once it has waited this long, so the sweep does not race the
  *                      check made right after the send
+ * @param reviewRecheckAfter a message held for a moderator's review is asked about again once its verdict is this
+ *                      old: the review's decision reaches chat-service as a Kafka event, and should that event be
+ *                      lost, Check answers with the decision and the sweep acts on it
  * @param concurrency   checks in flight at once
  * @param verdictsConsumerEnabled whether the consumer of later verdicts ({@code moderation.verdict} on Kafka
  *                      {@code moderation.events}: reviews, the asynchronous check) starts with the service; off only
@@ -37,6 +40,7 @@ public record PreModerationProperties(
         @DefaultValue("HOLD") @NotNull FailurePolicy onFailure,
         @DefaultValue("5s") @NotNull @DurationMin(millis = 10) Duration sweepInterval,
         @DefaultValue("10s") @NotNull Duration recheckAfter,
+        @DefaultValue("5m") @NotNull @DurationMin(seconds = 1) Duration reviewRecheckAfter,
         @DefaultValue("16") @Min(1) @Max(1000) int concurrency,
         @DefaultValue("true") boolean verdictsConsumerEnabled) {
 
