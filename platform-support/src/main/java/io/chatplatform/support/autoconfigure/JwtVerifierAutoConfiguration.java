@@ -2,16 +2,19 @@ package io.chatplatform.support.autoconfigure;
 
 import io.chatplatform.support.jwt.JwksTokenVerifier;
 import io.chatplatform.support.jwt.JwtProperties;
+import io.chatplatform.support.jwt.RevokedTokens;
 import io.chatplatform.support.jwt.SessionRevocations;
 import io.chatplatform.support.kafka.KafkaSubscriber;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -31,20 +34,27 @@ public class JwtVerifierAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     JwksTokenVerifier jwksTokenVerifier(JwtProperties properties, ObjectProvider<WebClient.Builder> builders,
-                                        ObjectProvider<SessionRevocations> revocations) {
+                                        ObjectProvider<RevokedTokens> revocations) {
         WebClient webClient = builders.getIfAvailable(WebClient::builder)
                 .build();
-        SessionRevocations revoked = revocations.getIfAvailable();
+        RevokedTokens revoked = revocations.getIfAvailable();
         return new JwksTokenVerifier(properties, webClient, Clock.systemUTC(),
                 revoked == null ? token -> false : revoked::isRevoked);
     }
 
-    @Bean
-    @ConditionalOnMissingBean
+    /** Only where the event contracts are on the classpath (every service that consumes Kafka has them). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.chatplatform.contracts.events.EventEnvelope")
     @ConditionalOnBean(KafkaSubscriber.class)
     @ConditionalOnProperty(prefix = "chat.jwt", name = "revocations-enabled", matchIfMissing = true)
-    SessionRevocations sessionRevocations(KafkaSubscriber kafka, JwtProperties properties, Environment environment) {
-        return new SessionRevocations(kafka, environment.getProperty("spring.application.name", "service"),
-                properties.revocationWindow(), Clock.systemUTC());
+    static class Revocations {
+
+        @Bean
+        @ConditionalOnMissingBean(RevokedTokens.class)
+        SessionRevocations sessionRevocations(KafkaSubscriber kafka, JwtProperties properties,
+                                              Environment environment) {
+            return new SessionRevocations(kafka, environment.getProperty("spring.application.name", "service"),
+                    properties.revocationWindow(), Clock.systemUTC());
+        }
     }
 }

@@ -35,7 +35,7 @@ import reactor.core.publisher.Mono;
  * <p>"All sessions" refuses every token of the user issued before the revocation (by {@code iat}, to the second; a
  * token issued in the same second is accepted, so a login right after "sign out everywhere" works).
  */
-public final class SessionRevocations extends TopicListener {
+public final class SessionRevocations extends TopicListener implements RevokedTokens {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRevocations.class);
 
@@ -52,6 +52,7 @@ public final class SessionRevocations extends TopicListener {
     }
 
     /** Whether the token belongs to a revoked session. */
+    @Override
     public boolean isRevoked(VerifiedToken token) {
         if (token.sessionId() != null && sessions.containsKey(token.sessionId())) {
             return true;
