@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -51,7 +52,7 @@ class DueNotifications implements SmartLifecycle {
     private final NotificationProperties properties;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
-    private final PollingRounds rounds;
+    private volatile Disposable polling;
 
     DueNotifications(Schedule schedule, ChatMembers members, RetractedMessages retracted,
                      RecipientDirectory directory, PreferenceStore preferences, PushDelivery pushes,
@@ -68,8 +69,6 @@ class DueNotifications implements SmartLifecycle {
         this.emails = emails;
         this.properties = properties;
         this.clock = clock.orElse(Clock.systemUTC());
-        // A round's sends fit well in the drain: pushes time out in seconds, emails retry a few times.
-        this.rounds = new PollingRounds(properties.pollInterval(), Duration.ofSeconds(15), this::sendDue);
     }
 
     @Override
@@ -77,9 +76,16 @@ class DueNotifications implements SmartLifecycle {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        // One failed round (MongoDB away) is logged and the next round tries again; claims of the failed round run
-        // out and are taken again.
-        rounds.start();
+        polling = Flux.interval(properties.pollInterval())
+                .onBackpressureDrop()
+                .concatMap(tick -> sendDue()
+                        // One failed round (MongoDB away) is logged and the next round tries again; claims of the
+                        // failed round run out and are taken again.
+                        .onErrorResume(error -> {
+                            log.warn("Sending due notifications failed: {}", error.toString());
+                            return Mono.empty();
+                        }))
+                .subscribe();
     }
 
     Mono<Void> sendDue() {
@@ -201,22 +207,11 @@ class DueNotifications implements SmartLifecycle {
         return new PushDelivery.Notification(title, message.preview(), payload, urgency);
     }
 
-    /**
-     * Starts no new round and lets the running one finish its sends and record them: a push sent but not yet marked
-     * done would be sent again once its claim ran out, after the restart.
-     */
-    @Override
-    public void stop(Runnable callback) {
-        if (running.compareAndSet(true, false)) {
-            rounds.stop(callback);
-        } else {
-            callback.run();
-        }
-    }
-
     @Override
     public void stop() {
-        stop(() -> { });
+        if (running.compareAndSet(true, false) && polling != null) {
+            polling.dispose();
+        }
     }
 
     @Override
