@@ -3,12 +3,18 @@ package io.chatplatform.chat.outbox;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
@@ -50,7 +56,7 @@ public class OutboxMarkers {
     private final AtomicInteger writtenCount = new AtomicInteger();
     private volatile boolean writtenLost;
     /** Written into each marker: this process's markers are in {@link #written}, so its relay looks up only others'. */
-    private final String writer = java.util.UUID.randomUUID().toString();
+    private final String writer = UUID.randomUUID().toString();
 
     OutboxMarkers(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
@@ -68,7 +74,7 @@ public class OutboxMarkers {
                 .set("conversationId", conversationId)
                 .set("seq", seq)
                 .set("writer", writer)
-                .setOnInsert("markedAt", java.util.Date.from(java.time.Instant.now()))
+                .setOnInsert("markedAt", Date.from(Instant.now()))
                 .inc("version", 1);
         return mongo.findAndModify(query(where("_id").is(idOf(kind, documentId))), update,
                         FindAndModifyOptions.options().upsert(true).returnNew(true), Marker.class, COLLECTION)
@@ -118,15 +124,15 @@ public class OutboxMarkers {
     public Mono<Backlog> messageBacklog() {
         Query messages = query(where("kind").is(MESSAGE));
         Mono<Long> count = mongo.count(messages, COLLECTION);
-        Mono<java.util.Optional<java.time.Instant>> oldest = mongo.findOne(Query.of(messages)
-                                .with(Sort.by("markedAt")).limit(1), org.bson.Document.class, COLLECTION)
-                .map(marker -> java.util.Optional.ofNullable(marker.getDate("markedAt")).map(java.util.Date::toInstant))
-                .defaultIfEmpty(java.util.Optional.empty());
+        Mono<Optional<Instant>> oldest = mongo.findOne(Query.of(messages)
+                                .with(Sort.by("markedAt")).limit(1), Document.class, COLLECTION)
+                .map(marker -> Optional.ofNullable(marker.getDate("markedAt")).map(Date::toInstant))
+                .defaultIfEmpty(Optional.empty());
         return Mono.zip(count, oldest, (pending, first) -> new Backlog(pending, first.orElse(null)));
     }
 
     /** See {@link #messageBacklog()}. */
-    public record Backlog(long messages, java.time.Instant oldestMarkedAt) {
+    public record Backlog(long messages, Instant oldestMarkedAt) {
     }
 
     /** Pending markers, each conversation's messages in seq order. */
@@ -151,11 +157,11 @@ public class OutboxMarkers {
      * Removes the markers, each unless its document was marked again since it was read (then its new events are
      * next); one round trip for the batch.
      */
-    Mono<Void> clearAll(java.util.List<Marker> marked) {
+    Mono<Void> clearAll(List<Marker> marked) {
         if (marked.isEmpty()) {
             return Mono.empty();
         }
-        var bulk = mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, COLLECTION);
+        var bulk = mongo.bulkOps(BulkMode.UNORDERED, COLLECTION);
         marked.forEach(marker -> bulk.remove(query(where("_id").is(marker.id()).and("version").is(marker.version()))));
         return bulk.execute().then();
     }
@@ -165,7 +171,8 @@ public class OutboxMarkers {
         return doorbell.asFlux();
     }
 
-    private static String idOf(String kind, String documentId) {
+    /** A marker's id: one marker per document. */
+    static String idOf(String kind, String documentId) {
         return kind + ":" + documentId;
     }
 

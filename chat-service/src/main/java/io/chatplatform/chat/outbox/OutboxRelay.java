@@ -386,7 +386,7 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private static OutboxMarkers.Marker found(String kind, String documentId, String conversationId, long seq) {
-        return new OutboxMarkers.Marker(kind + ":" + documentId, kind, documentId, conversationId, seq, 0);
+        return new OutboxMarkers.Marker(OutboxMarkers.idOf(kind, documentId), kind, documentId, conversationId, seq, 0);
     }
 
     private static Map<String, String> headers(PendingEvent event) {

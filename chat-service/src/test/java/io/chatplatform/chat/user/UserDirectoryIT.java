@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chatplatform.chat.AuthEventsFixture;
 import io.chatplatform.chat.ChatServiceITSupport;
+import io.chatplatform.chat.TestTokens;
 import static io.chatplatform.chat.AuthEventsFixture.registered;
 import static io.chatplatform.chat.AuthEventsFixture.statusChanged;
 import io.chatplatform.contracts.auth.AccountStatus;
@@ -163,8 +164,8 @@ class UserDirectoryIT extends ChatServiceITSupport {
         registerAndAwait(userId, uniqueName("revoked"));
         Instant loggedIn = Instant.now().minusSeconds(5);
         String loggedOutSession = "session-" + UUID.randomUUID();
-        String loggedOut = io.chatplatform.chat.TestTokens.tokenFor(userId, loggedOutSession, loggedIn);
-        String otherDevice = io.chatplatform.chat.TestTokens.tokenFor(userId, "session-" + UUID.randomUUID(), loggedIn);
+        String loggedOut = TestTokens.tokenFor(userId, loggedOutSession, loggedIn);
+        String otherDevice = TestTokens.tokenFor(userId, "session-" + UUID.randomUUID(), loggedIn);
         assertThat(statusWith(loggedOut)).isEqualTo(200);
 
         publish(userId, AuthEventsFixture.sessionRevoked(userId, loggedOutSession, Instant.now()));
@@ -177,7 +178,7 @@ class UserDirectoryIT extends ChatServiceITSupport {
         Instant signedOutEverywhere = Instant.now();
         publish(userId, AuthEventsFixture.sessionRevoked(userId, null, signedOutEverywhere));
         await().atMost(TIMEOUT).pollInterval(POLL).until(() -> statusWith(otherDevice) == 401);
-        String newLogin = io.chatplatform.chat.TestTokens.tokenFor(userId, "session-" + UUID.randomUUID(),
+        String newLogin = TestTokens.tokenFor(userId, "session-" + UUID.randomUUID(),
                 signedOutEverywhere.plusSeconds(2));
         assertThat(statusWith(newLogin)).isEqualTo(200);
     }
