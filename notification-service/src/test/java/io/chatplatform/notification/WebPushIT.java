@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -36,6 +37,28 @@ class WebPushIT extends NotificationITSupport {
     private ReactiveMongoTemplate mongo;
     @Autowired
     private KafkaSubscriber kafkaSubscriber;
+
+    @Test
+    void pushesPreparedAtTheSameTimeForManyDevicesEachDecryptWithTheirOwnDevicesKeys() {
+        // Several devices are encrypted for at once; a shared, non-thread-safe encryptor once mixed their keys.
+        String ann = user("Ann");
+        String bob = user("Bob");
+        List<PushEndpoint.Device> devices = IntStream.range(0, 12)
+                .mapToObj(i -> subscribe(bob)).toList();
+        String dm = dm(ann, bob);
+
+        for (int seq = 1; seq <= 3; seq++) {
+            publishChat(Events.created(Events.message(dm, true, seq, ann, "burst " + seq), bob));
+        }
+
+        await().atMost(TIMEOUT).until(() -> devices.stream().allMatch(device -> device.received().size() == 3
+                || !device.rejected().isEmpty()));
+        assertThat(devices).allSatisfy(device -> {
+            assertThat(device.rejected()).isEmpty();
+            assertThat(device.received()).extracting(push -> push.payload().path("seq").asLong())
+                    .containsExactlyInAnyOrder(1L, 2L, 3L);
+        });
+    }
 
     @Test
     void aDirectMessageToAnOfflineUserIsPushedEncryptedAndSignedAndNeverToTheSender() {

@@ -48,7 +48,12 @@ public class WebPushSender {
     private final Duration tokenTtl;
     private final NotificationMetrics metrics;
     private final Clock clock;
-    private final MessageEncryption encryption = MessageEncryptions.of();
+    /**
+     * The library's {@link MessageEncryption} keeps per-call state and is not thread-safe (its javadoc says so):
+     * pushes to several devices are prepared at once on boundedElastic, and a shared instance mixed their keys
+     * (bodies the browser could not decrypt, answered 400). One per thread; those threads are pooled.
+     */
+    private static final ThreadLocal<MessageEncryption> ENCRYPTION = ThreadLocal.withInitial(MessageEncryptions::of);
 
     WebPushSender(WebClient.Builder webClients, VapidKeys vapidKeys, NotificationProperties properties,
                   NotificationMetrics metrics, Optional<Clock> clock) {
@@ -108,7 +113,7 @@ public class WebPushSender {
         return vapidKeys.keys()
                 .publishOn(Schedulers.boundedElastic())
                 .map(keys -> new Prepared(
-                        encryption.encrypt(UserAgentMessageEncryptionKeyInfo.of(subscription.p256dh(),
+                        ENCRYPTION.get().encrypt(UserAgentMessageEncryptionKeyInfo.of(subscription.p256dh(),
                                 subscription.auth()), PushMessage.of(payload)),
                         keys.pair().generateAuthorizationHeaderValue(VAPIDJWTParam.getBuilder()
                                 .resourceURLString(subscription.endpoint())

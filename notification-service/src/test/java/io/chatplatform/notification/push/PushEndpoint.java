@@ -139,6 +139,8 @@ public final class PushEndpoint implements AutoCloseable {
                 exchange.sendResponseHeaders(201, -1);
             } catch (GeneralSecurityException | RuntimeException e) {
                 device.rejected.add(e.toString());
+                // Printed as well: a rejection makes the service give the push up, and a test then only times out.
+                System.err.println("Test push service refused a push to " + device.id + ": " + e);
                 exchange.sendResponseHeaders(400, -1);
             }
         }
