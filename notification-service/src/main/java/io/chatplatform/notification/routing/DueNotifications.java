@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -52,7 +51,7 @@ class DueNotifications implements SmartLifecycle {
     private final NotificationProperties properties;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
-    private volatile Disposable polling;
+    private final PollingRounds rounds;
 
     DueNotifications(Schedule schedule, ChatMembers members, RetractedMessages retracted,
                      RecipientDirectory directory, PreferenceStore preferences, PushDelivery pushes,
@@ -69,6 +68,8 @@ class DueNotifications implements SmartLifecycle {
         this.emails = emails;
         this.properties = properties;
         this.clock = clock.orElse(Clock.systemUTC());
+        // A round's sends fit well in the drain: pushes time out in seconds, emails retry a few times.
+        this.rounds = new PollingRounds(properties.pollInterval(), Duration.ofSeconds(15), this::sendDue);
     }
 
     @Override
@@ -76,16 +77,9 @@ class DueNotifications implements SmartLifecycle {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        polling = Flux.interval(properties.pollInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> sendDue()
-                        // One failed round (MongoDB away) is logged and the next round tries again; claims of the
-                        // failed round run out and are taken again.
-                        .onErrorResume(error -> {
-                            log.warn("Sending due notifications failed: {}", error.toString());
-                            return Mono.empty();
-                        }))
-                .subscribe();
+        // One failed round (MongoDB away) is logged and the next round tries again; claims of the failed round run
+        // out and are taken again.
+        rounds.start();
     }
 
     Mono<Void> sendDue() {
@@ -207,11 +201,22 @@ class DueNotifications implements SmartLifecycle {
         return new PushDelivery.Notification(title, message.preview(), payload, urgency);
     }
 
+    /**
+     * Starts no new round and lets the running one finish its sends and record them: a push sent but not yet marked
+     * done would be sent again once its claim ran out, after the restart.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        if (running.compareAndSet(true, false)) {
+            rounds.stop(callback);
+        } else {
+            callback.run();
+        }
+    }
+
     @Override
     public void stop() {
-        if (running.compareAndSet(true, false) && polling != null) {
-            polling.dispose();
-        }
+        stop(() -> { });
     }
 
     @Override
