@@ -21,9 +21,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.MediaType;
 
@@ -37,6 +41,8 @@ class WebPushIT extends NotificationITSupport {
     private ReactiveMongoTemplate mongo;
     @Autowired
     private KafkaSubscriber kafkaSubscriber;
+    @Autowired
+    private ApplicationContext context;
 
     @Test
     void pushesPreparedAtTheSameTimeForManyDevicesEachDecryptWithTheirOwnDevicesKeys() {
@@ -210,6 +216,32 @@ class WebPushIT extends NotificationITSupport {
 
         await().atMost(TIMEOUT).until(() -> phone.received().size() == 1);
         assertThat(phone.received().get(0).payload().path("body").asString()).isEqualTo("left unread");
+    }
+
+    @Test
+    void aDuePushBeingSentWhenTheServiceStopsIsFinishedThenAndNotSentAgainAfterTheRestart() throws Exception {
+        String ann = user("Ann");
+        String bob = user("Bob");
+        PushEndpoint.Device phone = subscribe(bob).answerAfter(Duration.ofSeconds(2));
+        String dm = dm(ann, bob);
+        online(bob);
+        SmartLifecycle dueNotifications = context.getBean("dueNotifications", SmartLifecycle.class);
+        publishChat(Events.created(Events.message(dm, true, 1, ann, "in flight at the stop"), bob));
+        await().atMost(TIMEOUT).until(() -> pendingPushes(bob) == 1);
+        clock.advance(Duration.ofSeconds(61));
+        await().atMost(TIMEOUT).until(() -> phone.attempts() == 1);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        dueNotifications.stop(stopped::countDown);
+        assertThat(stopped.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(pendingPushes(bob)).as("the push was sent and recorded before the stop completed").isZero();
+        dueNotifications.start();
+        // Past the claim lease: had the push been left claimed, a round would now take it again.
+        clock.advance(Duration.ofMinutes(3));
+
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> phone.attempts() == 1);
+        assertThat(phone.received()).hasSize(1);
+        assertThat(phone.rejected()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class PushEndpoint implements AutoCloseable {
         private final List<String> rejected = new CopyOnWriteArrayList<>();
         private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
         private volatile int attempts;
+        private volatile Duration slowness = Duration.ZERO;
 
         public String endpoint() {
             return origin() + "/push/" + id;
@@ -83,6 +85,12 @@ public final class PushEndpoint implements AutoCloseable {
         /** Answers the next requests with these, in order, then with 201 again. */
         public Device answer(Answer... answers) {
             script.addAll(List.of(answers));
+            return this;
+        }
+
+        /** Takes this long before it answers each request from now on, like a push service under load. */
+        public Device answerAfter(Duration delay) {
+            slowness = delay;
             return this;
         }
 
@@ -126,6 +134,7 @@ public final class PushEndpoint implements AutoCloseable {
                 return;
             }
             device.attempts++;
+            pause(device.slowness);
             Answer scripted = device.script.poll();
             if (scripted != null) {
                 if (scripted.retryAfter() != null) {
@@ -143,6 +152,14 @@ public final class PushEndpoint implements AutoCloseable {
                 System.err.println("Test push service refused a push to " + device.id + ": " + e);
                 exchange.sendResponseHeaders(400, -1);
             }
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
