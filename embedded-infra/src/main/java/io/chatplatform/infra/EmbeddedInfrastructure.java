@@ -41,6 +41,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
 
     private final String host;
     private final Path dataDirectory;
+    private final boolean mongoInMemory;
     private final boolean closeOnJvmExit;
     private final Map<String, Integer> requestedPorts;
     private State state = State.NEW;
@@ -54,6 +55,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
     private EmbeddedInfrastructure(Builder builder) {
         this.host = builder.host;
         this.dataDirectory = builder.dataDirectory;
+        this.mongoInMemory = builder.mongoInMemory;
         this.closeOnJvmExit = builder.closeOnJvmExit;
         Map<String, Integer> requested = new LinkedHashMap<>();
         requested.put(KAFKA, builder.kafkaPort);
@@ -86,7 +88,8 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         servers = List.of(
                 new KafkaBroker(host, ports.get(KAFKA), ports.get(KAFKA_CONTROLLER), root.resolve("kafka")),
                 new RedisServerProcess(host, ports.get(REDIS), root.resolve("redis"), dataDirectory != null),
-                new MongoWireServer(host, ports.get(MONGO), dataDirectory == null ? null : root.resolve("mongo.mv")),
+                new MongoWireServer(host, ports.get(MONGO),
+                        dataDirectory == null || mongoInMemory ? null : root.resolve("mongo.mv")),
                 smtp);
         state = State.STARTED;
         try {
@@ -324,6 +327,7 @@ public final class EmbeddedInfrastructure implements Infrastructure {
 
         private String host = "127.0.0.1";
         private Path dataDirectory;
+        private boolean mongoInMemory;
         private int kafkaPort;
         private int kafkaControllerPort;
         private int redisPort;
@@ -353,6 +357,16 @@ public final class EmbeddedInfrastructure implements Infrastructure {
         /** Where data is kept between runs; null (the default) keeps everything in memory and temp directories. */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /**
+         * Keeps MongoDB's data in memory even with a data directory (Kafka and Redis still keep theirs there). The
+         * on-disk backend serializes every operation on a collection behind one lock; benchmarks use this to tell the
+         * platform's own cost from that backend's.
+         */
+        public Builder mongoInMemory(boolean mongoInMemory) {
+            this.mongoInMemory = mongoInMemory;
             return this;
         }
 

@@ -45,6 +45,18 @@ class EmbeddedInfrastructureLifecycleIT {
     }
 
     @Test
+    void mongoInMemoryKeepsMongoDbOutOfTheDataDirectoryAndTheOthersIn(@TempDir Path dataDirectory) throws Exception {
+        try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.builder().dataDirectory(dataDirectory)
+                .mongoInMemory(true).build()) {
+            infra.start();
+            withMongo(infra, docs -> docs.insertOne(new Document("_id", "memory-check")));
+            withMongo(infra, docs -> assertThat(docs.countDocuments()).isEqualTo(1));
+        }
+        assertThat(dataDirectory.resolve("mongo.mv")).doesNotExist();
+        assertThat(dataDirectory.resolve("kafka")).isDirectory();
+    }
+
+    @Test
     void aServerThatFailsToStartStopsTheOthers(@TempDir Path dataDirectory) throws Exception {
         // H2 cannot open a directory as its store file, so MongoDB fails while the others start next to it.
         Files.createDirectories(dataDirectory.resolve("mongo.mv"));

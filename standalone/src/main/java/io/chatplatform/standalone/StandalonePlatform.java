@@ -65,7 +65,7 @@ public final class StandalonePlatform implements AutoCloseable {
         ConfigurationPropertySources.attach(environment);
         return Binder.get(environment)
                 .bind("standalone", StandaloneProperties.class)
-                .orElseGet(() -> new StandaloneProperties(null, null, null));
+                .orElseGet(() -> new StandaloneProperties(null, null, null, false));
     }
 
     /**
@@ -131,10 +131,12 @@ public final class StandalonePlatform implements AutoCloseable {
         ports.requireAllFree(settings.host());
         Path dataDir = dataDir();
         createDirectories(dataDir);
-        log.info("Starting embedded Kafka, Redis, MongoDB and SMTP (data in {})", dataDir);
+        log.info("Starting embedded Kafka, Redis, MongoDB and SMTP (data in {}{})", dataDir,
+                settings.mongoInMemory() ? "; MongoDB's in memory only" : "");
         infrastructure = EmbeddedInfrastructure.builder()
                 .host(settings.host())
                 .dataDirectory(dataDir)
+                .mongoInMemory(settings.mongoInMemory())
                 .kafkaPort(ports.kafka())
                 .kafkaControllerPort(ports.kafkaController())
                 .redisPort(ports.redis())

@@ -9,8 +9,10 @@ import java.nio.file.Path;
  * @param dataDir where Kafka, Redis and MongoDB keep their data between runs ({@code ./data} by default)
  * @param host    the address every server binds to; loopback so a laptop does not expose the platform
  * @param ports   one port per server; 0 picks a free one
+ * @param mongoInMemory keep MongoDB's data in memory instead of {@code dataDir} (lost at exit); for benchmarks, whose
+ *                figures would otherwise be the on-disk embedded backend's, which serializes each collection
  */
-public record StandaloneProperties(Path dataDir, String host, Ports ports) {
+public record StandaloneProperties(Path dataDir, String host, Ports ports, boolean mongoInMemory) {
 
     public StandaloneProperties {
         dataDir = dataDir != null ? dataDir : Path.of("data");
