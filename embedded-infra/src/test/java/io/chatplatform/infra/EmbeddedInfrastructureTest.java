@@ -41,9 +41,11 @@ class EmbeddedInfrastructureTest {
 
     @Test
     void onePortForTwoComponentsIsRejected() {
-        assertThatThrownBy(EmbeddedInfrastructure.builder().kafkaPort(29092).mongoPort(29092).build()::start)
+        // A free port: a fixed one may be taken by a platform running on the same machine.
+        int port = Ports.resolve("127.0.0.1", Map.of("any", 0)).get("any");
+        assertThatThrownBy(EmbeddedInfrastructure.builder().kafkaPort(port).mongoPort(port).build()::start)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("MongoDB port 29092 is already configured for Kafka");
+                .hasMessage("MongoDB port " + port + " is already configured for Kafka");
     }
 
     @Test

@@ -42,6 +42,8 @@ import reactor.core.publisher.Mono;
 class ChatMessagesConsumer extends GroupConsumer {
 
     private static final int RECIPIENT_CONCURRENCY = 16;
+    /** Recipients whose settings are read in one go; a room's members arrive in pages of about this size. */
+    private static final int SETTINGS_BATCH = 500;
 
     private final ChatMembers members;
     private final PresenceReader presence;
@@ -107,7 +109,12 @@ class ChatMessagesConsumer extends GroupConsumer {
                 .map(Recipient::blocked)
                 .defaultIfEmpty(false)
                 .flatMapMany(blocked -> blocked ? Flux.empty() : recipients(message, dm, dmRecipients))
-                .flatMap(userId -> notify(envelope, message, dm, userId), RECIPIENT_CONCURRENCY)
+                // Settings are read for a batch of recipients at once: two queries, not two per member.
+                .buffer(SETTINGS_BATCH)
+                .concatMap(batch -> preferences.ofAll(batch, message.getConversation().getId())
+                        .flatMapMany(settings -> Flux.fromIterable(batch)
+                                .flatMap(userId -> notify(envelope, message, dm, userId, settings.get(userId)),
+                                        RECIPIENT_CONCURRENCY)))
                 .then();
     }
 
@@ -121,27 +128,26 @@ class ChatMessagesConsumer extends GroupConsumer {
     }
 
     /** One recipient: settings decide the channels, each channel is claimed once, then scheduled. */
-    private Mono<Void> notify(EventEnvelope envelope, ChatMessage message, boolean dm, String userId) {
+    private Mono<Void> notify(EventEnvelope envelope, ChatMessage message, boolean dm, String userId,
+                              PreferenceStore.Settings settings) {
         Instant now = clock.instant();
         boolean mentioned = message.getMentionedUserIdsList().contains(userId);
-        String conversationId = message.getConversation().getId();
-        MessageRef ref = new MessageRef(envelope.getEventId(), envelope.getType(), conversationId, dm,
-                message.getMessageId(), message.getSeq(), message.getSenderUserId(), preview(message.getText()),
+        NotificationRules.Decision decision = NotificationRules.decide(dm, mentioned, settings.general(),
+                settings.conversation(), now);
+        if (!decision.push() && !decision.email()) {
+            return Mono.empty();
+        }
+        MessageRef ref = new MessageRef(envelope.getEventId(), envelope.getType(), message.getConversation().getId(),
+                dm, message.getMessageId(), message.getSeq(), message.getSenderUserId(), preview(message.getText()),
                 mentioned);
-        return preferences.of(userId)
-                .zipWith(preferences.of(userId, conversationId))
-                .flatMap(settings -> {
-                    NotificationRules.Decision decision = NotificationRules.decide(dm, mentioned, settings.getT1(),
-                            settings.getT2(), now);
-                    Mono<Void> pushed = decision.push()
-                            ? once(envelope, userId, Channel.PUSH, schedulePush(userId, ref, now))
-                            : Mono.empty();
-                    Mono<Void> emailed = decision.email()
-                            ? once(envelope, userId, Channel.EMAIL, schedule.digest(userId, ref, now,
-                                    Duration.ofMinutes(settings.getT1().emailDelayMinutes())))
-                            : Mono.empty();
-                    return pushed.then(emailed);
-                });
+        Mono<Void> pushed = decision.push()
+                ? once(envelope, userId, Channel.PUSH, schedulePush(userId, ref, now))
+                : Mono.empty();
+        Mono<Void> emailed = decision.email()
+                ? once(envelope, userId, Channel.EMAIL, schedule.digest(userId, ref, now,
+                        Duration.ofMinutes(settings.general().emailDelayMinutes())))
+                : Mono.empty();
+        return pushed.then(emailed);
     }
 
     /** Offline now: pushed after a short delay. Online: pushed after the read grace, if still unread by then. */
