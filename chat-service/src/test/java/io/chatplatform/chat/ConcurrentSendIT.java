@@ -26,9 +26,9 @@ class ConcurrentSendIT extends ChatServiceITSupport {
         // The production builder, as the standalone launcher uses it; its relay stays off so the first one publishes.
         secondInstance = ChatServiceApplication.application()
                 .sources(TestTokens.Config.class)
-                .properties("server.port=0", "spring.grpc.server.port=0",
-                        "chat.chat-service.outbox.relay-enabled=false")
-                .run();
+                // Arguments, not default properties: the service's own file sets its ports, and those would win.
+                .run("--server.port=0", "--spring.grpc.server.port=0",
+                        "--chat.chat-service.outbox.relay-enabled=false");
         secondPort = secondInstance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     }
 

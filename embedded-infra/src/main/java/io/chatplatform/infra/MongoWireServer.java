@@ -100,6 +100,12 @@ final class MongoWireServer implements EmbeddedServer {
                     return new NarrowingIndex<>(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse),
                             sparse);
                 }
+
+                @Override
+                protected Index<Integer> openOrCreateSecondaryIndex(String collectionName, String indexName,
+                                                                    List<IndexKey> keys, boolean sparse) {
+                    return new EqualityIndex<>(indexName, keys, sparse);
+                }
             };
         }
     }
@@ -119,6 +125,12 @@ final class MongoWireServer implements EmbeddedServer {
                                                                 List<IndexKey> keys, boolean sparse) {
                     return new NarrowingIndex<>(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse),
                             sparse);
+                }
+
+                @Override
+                protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName,
+                                                                   List<IndexKey> keys, boolean sparse) {
+                    return new EqualityIndex<>(indexName, keys, sparse);
                 }
             };
         }

@@ -90,7 +90,7 @@ final class NarrowingIndex<P> extends Index<P> {
     }
 
     /** The values an equality or {@code $in} condition allows, or null for anything an exact lookup cannot serve. */
-    private static List<Object> plainValues(Object condition) {
+    static List<Object> plainValues(Object condition) {
         if (condition instanceof Document operators) {
             if (operators.size() != 1 || !(operators.get("$in") instanceof Collection<?> in)) {
                 return null;

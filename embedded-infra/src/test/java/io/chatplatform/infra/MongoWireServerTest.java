@@ -81,6 +81,77 @@ class MongoWireServerTest {
         }
     }
 
+    @Test
+    void aNonUniqueIndexAnswersAsAScanThroughInsertsUpdatesAndDeletesInMemory() throws Exception {
+        try (Running server = Running.start(null); MongoClient client = MongoClients.create(server.uri())) {
+            MongoCollection<Document> members = client.getDatabase("it").getCollection("members");
+            checkSecondaryIndex(members);
+        }
+    }
+
+    @Test
+    void aNonUniqueIndexIsRebuiltWhenAFileIsReopened() throws Exception {
+        Path file = data.resolve("mongo.mv");
+        try (Running server = Running.start(file); MongoClient client = MongoClients.create(server.uri())) {
+            checkSecondaryIndex(client.getDatabase("it").getCollection("members"));
+        }
+        try (Running reopened = Running.start(file); MongoClient client = MongoClients.create(reopened.uri())) {
+            MongoCollection<Document> members = client.getDatabase("it").getCollection("members");
+            assertThat(userIds(members, Filters.eq("c", "room-1"))).containsExactlyInAnyOrder("u1", "u4", "u7", "u10");
+            // Removing a document found through the rebuilt index keeps every index consistent.
+            assertThat(members.deleteOne(Filters.eq("_id", "room-1:u4")).getDeletedCount()).isOne();
+            assertThat(userIds(members, Filters.eq("c", "room-1"))).containsExactlyInAnyOrder("u1", "u7", "u10");
+            members.insertOne(new Document("_id", "room-1:u99").append("c", "room-1").append("u", "u99"));
+            assertThat(userIds(members, Filters.eq("c", "room-1"))).containsExactlyInAnyOrder("u1", "u7", "u10", "u99");
+        }
+    }
+
+    /** Every answer below is what a scan gives; the index only makes the candidates fewer. */
+    private static void checkSecondaryIndex(MongoCollection<Document> members) {
+        members.createIndex(Indexes.ascending("c", "u"));
+        members.createIndex(Indexes.ascending("tags"));
+        List<Document> rows = new ArrayList<>();
+        for (int user = 0; user < 12; user++) {
+            rows.add(new Document("_id", "room-" + (user % 3) + ":u" + user).append("c", "room-" + (user % 3))
+                    .append("u", "u" + user).append("removed", user == 7 ? null : user == 5)
+                    .append("tags", user % 2 == 0 ? List.of("even", "t" + user) : List.of("odd")));
+        }
+        rows.add(new Document("_id", "orphan").append("u", "nobody"));
+        members.insertMany(rows);
+
+        assertThat(userIds(members, Filters.eq("c", "room-2"))).containsExactlyInAnyOrder("u2", "u5", "u8", "u11");
+        assertThat(userIds(members, Filters.and(Filters.eq("c", "room-2"), Filters.gt("u", "u3"),
+                Filters.ne("removed", true)))).containsExactlyInAnyOrder("u8");
+        assertThat(userIds(members, Filters.in("c", "room-0", "room-1"))).containsExactlyInAnyOrder(
+                "u0", "u1", "u10", "u3", "u4", "u6", "u7", "u9");
+        assertThat(userIds(members, Filters.eq("tags", "even"))).containsExactlyInAnyOrder("u0", "u10", "u2", "u4", "u6", "u8");
+        assertThat(userIds(members, Filters.eq("c", "room-9"))).isEmpty();
+        assertThat(userIds(members, Filters.exists("c", false))).containsExactlyInAnyOrder("nobody");
+
+        // An update that changes the indexed value moves the document; one that does not leaves it.
+        members.updateOne(Filters.eq("_id", "room-2:u2"), Updates.set("c", "room-1"));
+        members.updateOne(Filters.eq("_id", "room-2:u5"), Updates.set("removed", true));
+        members.updateOne(Filters.eq("_id", "room-0:u6"), Updates.set("tags", List.of("odd")));
+        assertThat(userIds(members, Filters.eq("c", "room-2"))).containsExactlyInAnyOrder("u11", "u5", "u8");
+        assertThat(userIds(members, Filters.eq("c", "room-1"))).containsExactlyInAnyOrder("u1", "u10", "u2", "u4", "u7");
+        assertThat(userIds(members, Filters.eq("tags", "even"))).containsExactlyInAnyOrder("u0", "u10", "u2", "u4", "u8");
+        assertThat(userIds(members, Filters.and(Filters.eq("c", "room-2"), Filters.ne("removed", true))))
+                .containsExactlyInAnyOrder("u11", "u8");
+
+        assertThat(members.deleteMany(Filters.eq("c", "room-1")).getDeletedCount()).isEqualTo(5);
+        members.insertMany(List.of(
+                new Document("_id", "room-1:u1").append("c", "room-1").append("u", "u1"),
+                new Document("_id", "room-1:u4").append("c", "room-1").append("u", "u4"),
+                new Document("_id", "room-1:u7").append("c", "room-1").append("u", "u7"),
+                new Document("_id", "room-1:u10").append("c", "room-1").append("u", "u10")));
+        assertThat(members.countDocuments(Filters.eq("c", "room-1"))).isEqualTo(4);
+        assertThat(members.countDocuments()).isEqualTo(12);
+    }
+
+    private static List<String> userIds(MongoCollection<Document> members, org.bson.conversions.Bson filter) {
+        return members.find(filter).map(d -> d.getString("u")).into(new ArrayList<>());
+    }
+
     private record Running(MongoWireServer server, int port) implements AutoCloseable {
 
         static Running start(Path file) throws Exception {
