@@ -1,6 +1,5 @@
 package io.chatplatform.infra;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,7 +60,7 @@ final class EqualityIndex<P> extends Index<P> {
                 positions.addAll(documents.values());
             }
         }
-        return new ArrayList<>(positions);
+        return positions;
     }
 
     @Override
