@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param history       paging bounds of the history endpoints
  * @param outbox        the outbox relay
  * @param retention     the scheduled purge of expired messages
+ * @param accessCacheTtl how long an instance answers "does this conversation exist, is this user a member" from
+ *                      memory: the longest a removal or a room deletion made through another instance takes to reach
+ *                      this one (the instance that makes the change applies it at once); 0s reads MongoDB every time
  */
 @Validated
 @ConfigurationProperties("chat.chat-service")
@@ -26,7 +30,8 @@ public record ChatProperties(
         @DefaultValue("24h") @NotNull Duration editWindow,
         @DefaultValue @Valid @NotNull History history,
         @DefaultValue @Valid @NotNull Outbox outbox,
-        @DefaultValue @Valid @NotNull Retention retention) {
+        @DefaultValue @Valid @NotNull Retention retention,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 1) Duration accessCacheTtl) {
 
     /**
      * @param defaultLimit page size when the client gives none

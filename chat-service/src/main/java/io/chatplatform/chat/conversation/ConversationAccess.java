@@ -17,7 +17,7 @@ public class ConversationAccess {
     /** The conversation and the caller's membership; 404 problem if unknown, 403 problem if not a member. */
     public Mono<Membership> requireMember(String conversationId, String userId) {
         return existing(conversationId)
-                .flatMap(conversation -> store.findMember(conversationId, userId)
+                .flatMap(conversation -> store.findRecentMember(conversationId, userId)
                         .switchIfEmpty(Mono.error(() -> Problems.notAMember(conversationId)))
                         .map(member -> new Membership(conversation, member)));
     }
@@ -27,7 +27,7 @@ public class ConversationAccess {
         if (!Problems.isId(conversationId)) {
             return Mono.error(Problems.invalid("conversationId", "malformed id"));
         }
-        return store.find(conversationId)
+        return store.findRecent(conversationId)
                 .switchIfEmpty(Mono.error(() -> Problems.conversationNotFound(conversationId)));
     }
 

@@ -3,6 +3,8 @@ package io.chatplatform.chat.conversation;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.chat.ChatProperties;
+import io.chatplatform.chat.RecentAnswers;
 import io.chatplatform.chat.outbox.OutboxMarkers;
 import io.chatplatform.chat.outbox.OutboxUpdates;
 import io.chatplatform.chat.outbox.PendingEvent;
@@ -28,10 +30,19 @@ public class ConversationStore {
     private final ReactiveMongoTemplate mongo;
     private final OutboxMarkers markers;
     private final Mono<Void> indexesReady;
+    /**
+     * Conversations and memberships as the access check last read them, for at most
+     * {@code chat.chat-service.access-cache-ttl}: every send and history read asks the same two questions. This
+     * instance's own changes replace the answers at once; another instance's reach it within the TTL.
+     */
+    private final RecentAnswers<Conversation> recentConversations;
+    private final RecentAnswers<Member> recentMembers;
 
-    ConversationStore(ReactiveMongoTemplate mongo, OutboxMarkers markers) {
+    ConversationStore(ReactiveMongoTemplate mongo, OutboxMarkers markers, ChatProperties properties) {
         this.mongo = mongo;
         this.markers = markers;
+        this.recentConversations = new RecentAnswers<>(this::find, properties.accessCacheTtl(), System::nanoTime);
+        this.recentMembers = new RecentAnswers<>(this::findMember, properties.accessCacheTtl(), System::nanoTime);
         // Created once on first use and awaited by every operation, without blocking startup.
         this.indexesReady = ensureIndexes().cache();
     }
@@ -66,9 +77,26 @@ public class ConversationStore {
                 .filter(conversation -> !conversation.deleted());
     }
 
+    /**
+     * The conversation as read at most {@code chat.chat-service.access-cache-ttl} ago (or as this instance last
+     * changed it), unless it does not exist or was deleted: for the access check, not for reading its counters.
+     */
+    Mono<Conversation> findRecent(String conversationId) {
+        return recentConversations.get(conversationId);
+    }
+
+    /** The membership as read at most {@code access-cache-ttl} ago, like {@link #findRecent}: for the access check. */
+    Mono<Member> findRecentMember(String conversationId, String userId) {
+        return recentMembers.get(Member.idOf(conversationId, userId));
+    }
+
     /** The membership, unless there is none or it was removed. */
     public Mono<Member> findMember(String conversationId, String userId) {
-        return indexesReady.then(mongo.findById(Member.idOf(conversationId, userId), Member.class))
+        return findMember(Member.idOf(conversationId, userId));
+    }
+
+    private Mono<Member> findMember(String memberId) {
+        return indexesReady.then(mongo.findById(memberId, Member.class))
                 .filter(member -> !member.removed());
     }
 
@@ -113,6 +141,7 @@ public class ConversationStore {
     Mono<Member> addMember(String conversationId, String userId, String role, Instant now,
                            java.util.function.Function<String, PendingEvent> event) {
         String id = Member.idOf(conversationId, userId);
+        recentMembers.forget(id);
         Member fresh = new Member(id, conversationId, userId, role, now, 0, false, true, List.of(event.apply(role)));
         Update revive = new Update().set("removed", false)
                 .set("role", role)
@@ -136,6 +165,7 @@ public class ConversationStore {
         String id = Member.idOf(conversationId, userId);
         return indexesReady.then(mongo.updateFirst(query(where("_id").is(id)
                         .and("removed").ne(true)), update, Member.class))
+                .doFinally(signal -> recentMembers.forget(id))
                 .map(result -> result.getModifiedCount() > 0)
                 .flatMap(removed -> removed
                         ? marked(OutboxMarkers.MEMBER, id, conversationId).thenReturn(true)
@@ -216,6 +246,7 @@ public class ConversationStore {
                     return mongo.findAndModify(query(where("_id").is(roomId).and("deleted").ne(true)), update,
                             FindAndModifyOptions.options().returnNew(true), Conversation.class);
                 })
+                .doFinally(signal -> recentConversations.forget(roomId))
                 .flatMap(this::roomMarked);
     }
 
@@ -226,6 +257,7 @@ public class ConversationStore {
                 .push("pendingEvents", event);
         return indexesReady.then(mongo.findAndModify(query(where("_id").is(roomId).and("deleted").ne(true)), update,
                 FindAndModifyOptions.options().returnNew(true), Conversation.class))
+                .doFinally(signal -> recentConversations.forget(roomId))
                 .flatMap(this::roomMarked);
     }
 
@@ -276,6 +308,7 @@ public class ConversationStore {
     public Mono<Void> removeDeleted(String roomId) {
         return mongo.remove(query(where("conversationId").is(roomId)), Member.class)
                 .then(mongo.remove(query(where("_id").is(roomId).and("deleted").is(true)), Conversation.class))
+                .doFinally(signal -> recentConversations.forget(roomId))
                 .then();
     }
 

@@ -52,22 +52,50 @@ public class MessageService {
     /**
      * Stores a message with the next seq and its {@code message.created} event, or returns the message an earlier
      * send with the same {@code (senderId, clientMsgId)} stored.
+     *
+     * <p>Nothing is looked up first: the insert itself finds a repeat (the unique {@code (senderId, clientMsgId)}
+     * index refuses it, and the earlier message is read then), so a new message costs no idempotency read. A repeat
+     * is still answered whatever the checks before the insert say now (over the rate limit, its reply-to since
+     * purged): those refusals look the send up before they are returned; and a repeat that passed the rate limit is
+     * not counted against it.
      */
     public Mono<MessageStore.Appended> send(String conversationId, String senderId, String clientMsgId, String text,
                                             String replyTo) {
         return Mono.fromRunnable(() -> validate(clientMsgId, text, replyTo))
                 .then(access.requireMember(conversationId, senderId))
                 .flatMap(membership -> users.requireActive(senderId)
-                        .then(store.findBySender(senderId, clientMsgId))
-                        .map(earlier -> new MessageStore.Appended(earlier, true))
-                        // A repeat is answered before the rate limit: retrying a send must not count against it.
-                        .switchIfEmpty(Mono.defer(() -> rateLimits.checkSend(senderId, conversationId)
-                                .then(checkReplyTo(conversationId, replyTo))
-                                .then(users.resolveMentions(text))
-                                .flatMap(mentions -> append(membership.conversation(), senderId, clientMsgId, text,
-                                        replyTo, mentions)))))
+                        .then(Mono.defer(() -> checksBeforeStoring(senderId, conversationId, text, replyTo)))
+                        .flatMap(mentions -> append(membership.conversation(), senderId, clientMsgId, text,
+                                replyTo, mentions))
+                        .flatMap(appended -> appended.duplicate()
+                                ? rateLimits.uncountSend(senderId, conversationId).thenReturn(appended)
+                                : Mono.just(appended))
+                        .onErrorResume(Refused.class, refused -> repeatOf(senderId, clientMsgId, refused)))
                 .flatMap(appended -> sameConversation(appended, conversationId))
                 .doOnNext(this::queueForVerdict);
+    }
+
+    /** The rate limit, the reply-to and the mentions; a refusal comes out as {@link Refused}. */
+    private Mono<List<String>> checksBeforeStoring(String senderId, String conversationId, String text,
+                                                   String replyTo) {
+        return rateLimits.checkSend(senderId, conversationId)
+                .then(checkReplyTo(conversationId, replyTo))
+                .then(users.resolveMentions(text))
+                .onErrorMap(Refused::new);
+    }
+
+    /** The message an earlier send with this clientMsgId stored, else the refusal. */
+    private Mono<MessageStore.Appended> repeatOf(String senderId, String clientMsgId, Refused refused) {
+        return store.findBySender(senderId, clientMsgId)
+                .map(earlier -> new MessageStore.Appended(earlier, true))
+                .switchIfEmpty(Mono.error(refused.getCause()));
+    }
+
+    /** A check before the insert refused the send; it is returned unless the send is a repeat. */
+    private static final class Refused extends RuntimeException {
+        Refused(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     private Mono<MessageStore.Appended> append(Conversation conversation, String senderId, String clientMsgId,

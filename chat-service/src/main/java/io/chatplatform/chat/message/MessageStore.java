@@ -13,6 +13,7 @@ import io.chatplatform.chat.outbox.OutboxMarkers;
 import io.chatplatform.chat.outbox.OutboxUpdates;
 import org.bson.Document;
 import java.util.function.LongFunction;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -55,11 +56,14 @@ public class MessageStore {
     private final Mono<Void> indexesReady;
     private final SeqHints seqHints = new SeqHints();
     private final ConversationAppendQueue appendQueue = new ConversationAppendQueue();
+    private final LogInserts inserts;
 
-    MessageStore(ReactiveMongoTemplate mongo, ConversationStore conversations, OutboxMarkers markers) {
+    MessageStore(ReactiveMongoTemplate mongo, ConversationStore conversations, OutboxMarkers markers,
+                 ApplicationEventPublisher events) {
         this.mongo = mongo;
         this.conversations = conversations;
         this.markers = markers;
+        this.inserts = new LogInserts(mongo, markers, events);
         // Created once on first use and awaited by every operation: the unique indexes are what make seq and
         // idempotency correct, so no write may run before they exist.
         this.indexesReady = ensureIndexes().cache();
@@ -97,18 +101,17 @@ public class MessageStore {
     }
 
     /**
-     * Stores the message built for the next seq. The caller has looked {@code (senderId, clientMsgId)} up and found
-     * nothing; a concurrent repeat that stores first is still found after the duplicate-key error and returned as a
-     * duplicate. The insert is the atomic step that claims the seq; a lost race tries the next. Appends into one
+     * Stores the message built for the next seq, or finds the message an earlier send with the same
+     * {@code (senderId, clientMsgId)} stored: the unique index refuses the insert of a repeat, and the earlier message
+     * is read after the duplicate-key error and returned as a duplicate (nothing is looked up before the insert). The insert is the atomic step that claims the seq; a lost race tries the next. Appends into one
      * conversation take turns in this instance ({@link ConversationAppendQueue}), and the next seq comes from what
      * this instance already knows ({@link SeqHints}), so a send normally costs one insert and no read.
      */
     Mono<Appended> appendNew(String senderId, String clientMsgId, String conversationId,
                              LongFunction<StoredMessage> atSeq) {
         Mono<Appended> attempt = nextSeq(conversationId)
-                .flatMap(seq -> mongo.insert(atSeq.apply(seq))
+                .flatMap(seq -> inserts.insert(atSeq.apply(seq))
                         .doOnNext(stored -> seqHints.stored(conversationId, seq))
-                        .flatMap(this::marked)
                         .map(stored -> new Appended(stored, false))
                         .onErrorResume(DuplicateKeyException.class, duplicate ->
                                 existingOrSeqTaken(conversationId, seq, senderId, clientMsgId, duplicate)));
@@ -319,9 +322,8 @@ public class MessageStore {
      */
     Mono<StoredMessage> appendChange(String conversationId, LongFunction<StoredMessage> atSeq) {
         Mono<StoredMessage> attempt = nextSeq(conversationId)
-                .flatMap(seq -> mongo.insert(atSeq.apply(seq))
+                .flatMap(seq -> inserts.insert(atSeq.apply(seq))
                         .doOnNext(stored -> seqHints.stored(conversationId, seq))
-                        .flatMap(this::marked)
                         .onErrorResume(DuplicateKeyException.class, duplicate ->
                                 Mono.fromRunnable(() -> learnTakenSeq(conversationId, seq, duplicate))
                                         .then(Mono.error(SeqTaken::new))));

@@ -12,6 +12,11 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.InsertManyOptions;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
@@ -42,6 +47,8 @@ public class OutboxMarkers {
 
     static final String COLLECTION = "outbox";
 
+    private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+
     private final ReactiveMongoTemplate mongo;
     /** Markers this instance may hold for the relay before it gives up on them and lets the relay search instead. */
     private static final int MAX_WRITTEN = 20_000;
@@ -58,7 +65,7 @@ public class OutboxMarkers {
     /** Written into each marker: this process's markers are in {@link #written}, so its relay looks up only others'. */
     private final String writer = UUID.randomUUID().toString();
 
-    OutboxMarkers(ReactiveMongoTemplate mongo) {
+    public OutboxMarkers(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
     }
 
@@ -81,6 +88,50 @@ public class OutboxMarkers {
                 .doOnNext(this::remember)
                 .doOnSuccess(written -> doorbell.tryEmitNext(Boolean.TRUE))
                 .then();
+    }
+
+    /**
+     * Marks documents that were just inserted, so none has a marker yet: one unordered insert for all of them, in
+     * the given order (which the relay keeps). A marker whose insert fails is left to the relay's search, as in
+     * {@link #mark}.
+     */
+    public Mono<Void> markAllNew(List<NewMarker> fresh) {
+        if (fresh.isEmpty()) {
+            return Mono.empty();
+        }
+        Date now = Date.from(Instant.now());
+        List<Document> documents = new ArrayList<>(fresh.size());
+        for (NewMarker marker : fresh) {
+            documents.add(new Document("_id", idOf(marker.kind(), marker.documentId()))
+                    .append("kind", marker.kind())
+                    .append("documentId", marker.documentId())
+                    .append("conversationId", marker.conversationId())
+                    .append("seq", marker.seq())
+                    .append("writer", writer)
+                    .append("markedAt", now)
+                    .append("version", 1L));
+        }
+        return mongo.getCollection(COLLECTION)
+                .flatMap(outbox -> Mono.from(outbox.insertMany(documents, UNORDERED)))
+                .then(Mono.fromRunnable(() -> rememberAll(fresh, Set.of())))
+                .onErrorResume(MongoBulkWriteException.class, partly -> Mono.fromRunnable(() -> rememberAll(fresh,
+                        partly.getWriteErrors().stream().map(BulkWriteError::getIndex).collect(Collectors.toSet()))))
+                .then();
+    }
+
+    private void rememberAll(List<NewMarker> fresh, Set<Integer> refused) {
+        for (int i = 0; i < fresh.size(); i++) {
+            if (!refused.contains(i)) {
+                NewMarker marker = fresh.get(i);
+                remember(new Marker(idOf(marker.kind(), marker.documentId()), marker.kind(), marker.documentId(),
+                        marker.conversationId(), marker.seq(), 1L));
+            }
+        }
+        doorbell.tryEmitNext(Boolean.TRUE);
+    }
+
+    /** A document just inserted with events to publish; see {@link #markAllNew}. */
+    public record NewMarker(String kind, String documentId, String conversationId, long seq) {
     }
 
     /** Bounded: past {@value #MAX_WRITTEN} the list is dropped and the relay told to search the collection instead. */

@@ -39,6 +39,14 @@ public class ChatRateLimits {
                 .flatMap(ChatRateLimits::refuseSend);
     }
 
+    /** Takes back the count of a send that turned out to repeat one already stored: a retry costs nothing. */
+    public Mono<Void> uncountSend(String userId, String conversationId) {
+        if (!properties.enabled()) {
+            return Mono.empty();
+        }
+        return limiter.giveBack(SEND, userId + ":" + conversationId);
+    }
+
     private static Mono<Void> refuseSend(RateLimitDecision decision) {
         return decision.allowed()
                 ? Mono.empty()

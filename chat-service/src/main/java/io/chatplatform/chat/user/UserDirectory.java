@@ -1,5 +1,6 @@
 package io.chatplatform.chat.user;
 
+import io.chatplatform.chat.RecentAnswers;
 import io.chatplatform.support.problem.ApiException;
 import java.net.URI;
 import java.util.HashMap;
@@ -23,11 +24,11 @@ public class UserDirectory {
     public static final String ACCOUNT_BLOCKED_TYPE = "https://chat.example/problems/account-blocked";
 
     private final UserStore store;
-    private final StatusCache statuses;
+    private final RecentAnswers<Boolean> statuses;
 
     UserDirectory(UserStore store, UserDirectoryProperties properties) {
         this.store = store;
-        this.statuses = new StatusCache(this::loadBlocked, properties.statusCacheTtl(), System::nanoTime);
+        this.statuses = new RecentAnswers<>(this::loadBlocked, properties.statusCacheTtl(), System::nanoTime);
     }
 
     /**
@@ -40,7 +41,7 @@ public class UserDirectory {
      * (fail closed): the send they guard writes to the same database and would fail anyway.
      */
     public Mono<Void> requireActive(String userId) {
-        return statuses.isBlocked(userId)
+        return statuses.get(userId)
                 .flatMap(blocked -> blocked ? Mono.error(accountBlocked()) : Mono.empty());
     }
 
@@ -66,8 +67,10 @@ public class UserDirectory {
     }
 
     private Mono<Boolean> loadBlocked(String userId) {
+        // An unknown user is not blocked, and that answer is remembered like any other.
         return store.find(userId)
-                .map(DirectoryUser::isBlocked);
+                .map(DirectoryUser::isBlocked)
+                .defaultIfEmpty(false);
     }
 
     private static List<String> inMentionOrder(List<Mentions.Mention> mentions, Map<String, String> idsByName) {

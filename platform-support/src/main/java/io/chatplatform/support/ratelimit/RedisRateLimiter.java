@@ -52,6 +52,15 @@ public final class RedisRateLimiter {
             return {count, ttl}
             """, List.class);
 
+    /** Takes one attempt back from KEYS[1] unless the window has already ended (the key is gone) or it is at 0. */
+    private static final RedisScript<Long> GIVE_BACK = RedisScript.of("""
+            local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if count > 0 then
+              redis.call('DECR', KEYS[1])
+            end
+            return 0
+            """, Long.class);
+
     private final ReactiveStringRedisTemplate redis;
     private final AtomicLong nextFailureLog = new AtomicLong(System.nanoTime());
     private final AtomicLong unloggedFailures = new AtomicLong();
@@ -90,6 +99,19 @@ public final class RedisRateLimiter {
     public Mono<Void> check(String bucket, String key, int limit, Duration window) {
         return acquire(bucket, key, limit, window)
                 .flatMap(RedisRateLimiter::refuseIfOverLimit);
+    }
+
+    /**
+     * Takes back one attempt counted by {@link #acquire} in the current window: for an attempt that turned out to be
+     * a repeat of one already counted (a retried send). Best effort: a failure is logged at debug level and ignored.
+     */
+    public Mono<Void> giveBack(String bucket, String key) {
+        return redis.execute(GIVE_BACK, List.of(key(bucket, key)), List.of())
+                .then()
+                .onErrorResume(error -> {
+                    log.debug("Giving back a rate limit attempt failed for bucket {}", bucket, error);
+                    return Mono.empty();
+                });
     }
 
     /** The Redis key of a counter, for operators and tests. */

@@ -1,4 +1,4 @@
-package io.chatplatform.chat.user;
+package io.chatplatform.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,14 +12,14 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
-class StatusCacheTest {
+class RecentAnswersTest {
 
     private static final Duration TTL = Duration.ofSeconds(1);
 
     private final AtomicLong clock = new AtomicLong(1_000);
     private final Map<String, Boolean> database = new ConcurrentHashMap<>();
     private final AtomicInteger loads = new AtomicInteger();
-    private final StatusCache cache = new StatusCache(this::load, TTL, clock::get);
+    private final RecentAnswers<Boolean> cache = new RecentAnswers<>(this::load, TTL, clock::get);
 
     private Mono<Boolean> load(String userId) {
         loads.incrementAndGet();
@@ -29,43 +29,60 @@ class StatusCacheTest {
     @Test
     void answersFromMemoryUntilTheEntryIsOlderThanTheTtl() {
         database.put("u1", false);
-        assertThat(cache.isBlocked("u1").block()).isFalse();
+        assertThat(cache.get("u1").block()).isFalse();
 
         database.put("u1", true);
         clock.addAndGet(TTL.toNanos() - 1);
-        assertThat(cache.isBlocked("u1").block()).as("still within the TTL").isFalse();
+        assertThat(cache.get("u1").block()).as("still within the TTL").isFalse();
 
         clock.addAndGet(1);
-        assertThat(cache.isBlocked("u1").block()).as("TTL over: read again").isTrue();
+        assertThat(cache.get("u1").block()).as("TTL over: read again").isTrue();
         assertThat(loads).hasValue(2);
     }
 
     @Test
-    void unknownUsersAreNotBlocked() {
-        assertThat(cache.isBlocked("nobody").block()).isFalse();
+    void anEmptyAnswerIsNotRemembered() {
+        assertThat(cache.get("nobody").block()).isNull();
+
+        database.put("nobody", true);
+
+        assertThat(cache.get("nobody").block()).as("asked again, now found").isTrue();
+        assertThat(loads).hasValue(2);
     }
 
     @Test
-    void aStatusPutByThisInstanceCountsAtOnce() {
+    void aForgottenEntryIsReadAgain() {
         database.put("u1", false);
-        assertThat(cache.isBlocked("u1").block()).isFalse();
+        assertThat(cache.get("u1").block()).isFalse();
+
+        database.put("u1", true);
+        cache.forget("u1");
+
+        assertThat(cache.get("u1").block()).isTrue();
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void anAnswerPutByThisInstanceCountsAtOnce() {
+        database.put("u1", false);
+        assertThat(cache.get("u1").block()).isFalse();
 
         cache.put("u1", true);
 
-        assertThat(cache.isBlocked("u1").block()).isTrue();
+        assertThat(cache.get("u1").block()).isTrue();
         assertThat(loads).hasValue(1);
     }
 
     @Test
-    void concurrentChecksShareOneLoad() {
+    void concurrentQuestionsShareOneLoad() {
         Sinks.One<Boolean> result = Sinks.one();
-        StatusCache slow = new StatusCache(userId -> {
+        RecentAnswers<Boolean> slow = new RecentAnswers<>(userId -> {
             loads.incrementAndGet();
             return result.asMono();
         }, TTL, clock::get);
 
-        Mono<Boolean> first = slow.isBlocked("u1");
-        Mono<Boolean> second = slow.isBlocked("u1");
+        Mono<Boolean> first = slow.get("u1");
+        Mono<Boolean> second = slow.get("u1");
         StepVerifier.create(first.zipWith(second))
                 .then(() -> result.tryEmitValue(true))
                 .assertNext(both -> assertThat(both.getT1() && both.getT2()).isTrue())
@@ -76,23 +93,23 @@ class StatusCacheTest {
     @Test
     void aFailedLoadIsNotRemembered() {
         AtomicInteger attempts = new AtomicInteger();
-        StatusCache flaky = new StatusCache(userId -> attempts.incrementAndGet() == 1
+        RecentAnswers<Boolean> flaky = new RecentAnswers<>(userId -> attempts.incrementAndGet() == 1
                 ? Mono.error(new IllegalStateException("database down"))
                 : Mono.just(true), TTL, clock::get);
 
-        StepVerifier.create(flaky.isBlocked("u1"))
+        StepVerifier.create(flaky.get("u1"))
                 .expectError(IllegalStateException.class)
                 .verify();
-        assertThat(flaky.isBlocked("u1").block()).isTrue();
+        assertThat(flaky.get("u1").block()).isTrue();
     }
 
     @Test
     void zeroTtlLoadsEveryTime() {
-        StatusCache uncached = new StatusCache(this::load, Duration.ZERO, clock::get);
+        RecentAnswers<Boolean> uncached = new RecentAnswers<>(this::load, Duration.ZERO, clock::get);
         database.put("u1", false);
 
-        uncached.isBlocked("u1").block();
-        uncached.isBlocked("u1").block();
+        uncached.get("u1").block();
+        uncached.get("u1").block();
 
         assertThat(loads).hasValue(2);
     }
@@ -100,12 +117,12 @@ class StatusCacheTest {
     @Test
     void expiredEntriesAreSwept() {
         for (int i = 0; i < 100; i++) {
-            cache.isBlocked("u" + i).block();
+            cache.get("u" + i).block();
         }
         assertThat(cache.size()).isEqualTo(100);
 
         clock.addAndGet(TTL.toNanos());
-        cache.isBlocked("fresh").block();
+        cache.get("fresh").block();
 
         assertThat(cache.size()).isEqualTo(1);
     }
