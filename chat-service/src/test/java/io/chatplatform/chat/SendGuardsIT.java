@@ -73,6 +73,25 @@ class SendGuardsIT extends ChatServiceITSupport {
     }
 
     @Test
+    void retriesOfAStoredSendDoNotCountAgainstTheRateLimit() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Retried", "private");
+        String key = UUID.randomUUID().toString();
+        send(owner, roomId, key, "sent once").expectStatus().isCreated();
+        for (int i = 0; i < 40; i++) {
+            send(owner, roomId, key, "sent once").expectStatus().isOk()
+                    .expectBody().jsonPath("$.duplicate").isEqualTo(true);
+        }
+
+        // 30 per window: the first send and 29 more fit, as if the 40 retries had never been made.
+        for (int i = 1; i < 30; i++) {
+            sent(owner, roomId, "message " + i);
+        }
+        send(owner, roomId, UUID.randomUUID().toString(), "one too many").expectStatus().isEqualTo(429);
+        assertThat(history(owner, roomId, "?limit=100").get("latestSeq")).isEqualTo(30);
+    }
+
+    @Test
     void mentionsResolveToUserIds() {
         String owner = newUser();
         String alice = newUser();
