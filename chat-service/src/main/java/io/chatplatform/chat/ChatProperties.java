@@ -49,13 +49,16 @@ public record ChatProperties(
      * @param leaseDuration how long one instance owns the relay without renewing; a crashed owner is replaced after it
      * @param recoveryInterval how often the relay also searches every outbox for events that have no marker (only a
      *                      crash between storing an event and writing its marker leaves one): their worst-case delay
+     * @param linger        how long the relay waits after being woken before a pass, so that the messages stored
+     *                      meanwhile go in the same pass: added to every event's delivery latency, 0 for none
      */
     public record Outbox(
             @DefaultValue("true") boolean relayEnabled,
             @DefaultValue("100ms") @NotNull @DurationMin(millis = 10) Duration pollInterval,
             @DefaultValue("200") @Min(1) @Max(10_000) int batchSize,
             @DefaultValue("10s") @NotNull @DurationMin(seconds = 1) Duration leaseDuration,
-            @DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration recoveryInterval) {
+            @DefaultValue("30s") @NotNull @DurationMin(millis = 100) Duration recoveryInterval,
+            @DefaultValue("5ms") @NotNull @DurationMin(millis = 0) @DurationMax(millis = 1000) Duration linger) {
     }
 
     /**

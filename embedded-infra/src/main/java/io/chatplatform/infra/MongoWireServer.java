@@ -8,6 +8,8 @@ import java.util.List;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -15,6 +17,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
 
 /**
@@ -84,6 +87,11 @@ final class MongoWireServer implements EmbeddedServer {
         return "hello".equalsIgnoreCase(command) ? "isMaster" : command;
     }
 
+    /** The commands whose answers carry stored documents: a query's results, or the document a findAndModify changed. */
+    static boolean answersWithStoredDocuments(String command) {
+        return "find".equalsIgnoreCase(command) || "findAndModify".equalsIgnoreCase(command);
+    }
+
     private static final class HelloAwareMemoryBackend extends MemoryBackend {
 
         @Override
@@ -94,6 +102,28 @@ final class MongoWireServer implements EmbeddedServer {
         @Override
         public MemoryDatabase openOrCreateDatabase(String databaseName) {
             return new MemoryDatabase(databaseName, getCursorRegistry()) {
+                /**
+                 * The memory backend answers a query with the stored documents themselves and encodes them after the
+                 * collection's lock is released, while an update copies its result into the stored document in
+                 * place: a read racing an update of the same document sent a torn document, or failed in the encoder
+                 * with a ConcurrentModificationException (seen under load; the driver then dropped the connection).
+                 * Answering with a copy made under the collection's lock (the one its reads and writes take) makes
+                 * every answer a consistent snapshot, as MongoDB's are.
+                 */
+                @Override
+                public Document handleCommand(Channel channel, String command, Document query,
+                                              DatabaseResolver databaseResolver, Oplog oplog) {
+                    MongoCollection<Integer> collection = answersWithStoredDocuments(command)
+                            ? resolveCollection(String.valueOf(query.get(command)), false)
+                            : null;
+                    if (collection == null) {
+                        return super.handleCommand(channel, command, query, databaseResolver, oplog);
+                    }
+                    synchronized (collection) {
+                        return super.handleCommand(channel, command, query, databaseResolver, oplog).cloneDeeply();
+                    }
+                }
+
                 @Override
                 protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
                                                                  List<IndexKey> keys, boolean sparse) {

@@ -112,11 +112,18 @@ public class OutboxRelay implements SmartLifecycle {
                         markers.rings())
                 // Ticks and rings during a pass collapse into one more pass, which reads everything pending.
                 .onBackpressureLatest()
-                // Deferred, so that even a failure while building a pass ends that pass only, not the loop.
-                .concatMap(tick -> Mono.defer(this::drain)
+                // Deferred, so that even a failure while building a pass ends that pass only, not the loop. The
+                // linger lets the messages stored meanwhile join the pass: every pass costs the same few round trips
+                // however many messages it carries, so passes of one message each would cost more than the sends.
+                .concatMap(tick -> lingered(Mono.defer(this::drain))
                         .onErrorResume(this::logAndRetryLater), 1)
                 .subscribe();
         log.info("Outbox relay started, polling every {}", properties.pollInterval());
+    }
+
+    private Mono<Integer> lingered(Mono<Integer> pass) {
+        Duration linger = properties.linger();
+        return linger.isZero() ? pass : Mono.delay(linger).then(pass);
     }
 
     /** Fails open for this poll only: the events stay pending and the next poll publishes them. */
