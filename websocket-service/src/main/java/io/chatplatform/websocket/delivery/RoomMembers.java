@@ -52,14 +52,20 @@ public class RoomMembers {
 
     /**
      * The members of {@code roomId} connected to this instance. While no new user has connected here since the room's
-     * members were last looked up, no local user needs looking up: a room event costs the smaller of its room and
-     * this instance's users, with nothing copied first.
+     * members were last looked up, this goes over the room's members only, not over every local user: a room event
+     * costs the size of its room, however many users this instance holds.
      */
     public Mono<Set<String>> connectedMembers(String roomId, LocalConnections connections) {
         long newcomers = connections.newcomers();
         Known known = fresh(roomId);
         if (known != null && known.askedUpTo() >= newcomers) {
-            return Mono.just(intersection(known.members(), connections.users()));
+            Set<String> connected = new HashSet<>();
+            for (String member : known.members()) {
+                if (connections.users().contains(member)) {
+                    connected.add(member);
+                }
+            }
+            return Mono.just(connected);
         }
         return membersAmong(roomId, Set.copyOf(connections.users()), newcomers);
     }
@@ -142,16 +148,9 @@ public class RoomMembers {
         rooms.remove(roomId);
     }
 
-    /** Goes over the smaller of the two sets: a big room on an instance with few users, or the other way round. */
     private static Set<String> intersection(Set<String> members, Set<String> users) {
-        Set<String> smaller = members.size() <= users.size() ? members : users;
-        Set<String> larger = smaller == members ? users : members;
-        Set<String> result = new HashSet<>();
-        for (String userId : smaller) {
-            if (larger.contains(userId)) {
-                result.add(userId);
-            }
-        }
+        Set<String> result = new HashSet<>(members);
+        result.retainAll(users);
         return result;
     }
 }
