@@ -50,9 +50,6 @@ public class OutboxRelay implements SmartLifecycle {
     /** Documents cleared, and DM conversations published, side by side within a batch. */
     private static final int CONCURRENCY = 32;
 
-    /** Batches taken by one search of the marker collection; see {@link #publishNext()}. */
-    private static final int BATCHES_PER_SEARCH = 10;
-
     private final MessageStore messages;
     private final ConversationStore conversations;
     private final KafkaPublisher kafka;
@@ -64,10 +61,9 @@ public class OutboxRelay implements SmartLifecycle {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     /**
-     * Whether passes read the outbox collection (sorted, {@value #BATCHES_PER_SEARCH} batches at a time) rather than
-     * the markers this instance just wrote: at start, after any failure, after markers were dropped, and while another
-     * instance holds the lease; cleared once such a search comes back with less than it asked for, so nothing older
-     * is left behind.
+     * Whether passes read the outbox collection (sorted, up to a batch) rather than the markers this instance just
+     * wrote: at start, after any failure, after markers were dropped, and while another instance holds the lease;
+     * cleared once such a search comes back with less than a batch, so nothing older is left behind.
      */
     private volatile boolean searching = true;
     /** Set by each poll tick: the next pass also reads the collection, for markers written by other instances. */
@@ -199,11 +195,8 @@ public class OutboxRelay implements SmartLifecycle {
         }
         if (searching) {
             tickDue = false;
-            // A search reads and sorts every pending marker to find the first ones (on the embedded server, a scan),
-            // so it takes several batches' worth at a time: a long backlog drains in a few searches, not one per batch.
-            int searched = properties.batchSize() * BATCHES_PER_SEARCH;
-            return publishMarked(markers.pending(searched)).doOnNext(published -> {
-                if (published < searched) {
+            return publishMarked(markers.pending(properties.batchSize())).doOnNext(published -> {
+                if (published < properties.batchSize()) {
                     searching = false;
                 }
             });

@@ -3,6 +3,7 @@ package io.chatplatform.websocket.delivery;
 import io.chatplatform.support.redis.RedisPubSub;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,11 +84,12 @@ public class Ephemeral implements SmartLifecycle {
     private Mono<Void> deliver(JsonNode frame) {
         String conversationId = frame.path("conversationId").asString();
         String userId = frame.path("userId").asString();
-        if (connections.users().isEmpty()) {
+        Set<String> local = Set.copyOf(connections.users());
+        if (local.isEmpty()) {
             return Mono.empty();
         }
         Frames.Frame outgoing = new Frames.Frame(conversationId, 0, null, json.convertValue(frame, Map.class));
-        return members.connectedMembers(conversationId, connections)
+        return members.membersAmong(conversationId, local)
                 .doOnNext(recipients -> {
                     recipients.remove(userId);
                     connections.deliver(outgoing, recipients);

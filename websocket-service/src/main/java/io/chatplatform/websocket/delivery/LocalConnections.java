@@ -31,8 +31,6 @@ public class LocalConnections {
     private final WebSocketMetrics metrics;
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, UserConnections> users = new ConcurrentHashMap<>();
-    /** Counts users' first connections here: while it stands still, no user is here that was not here before. */
-    private final java.util.concurrent.atomic.AtomicLong newcomers = new java.util.concurrent.atomic.AtomicLong();
     private final reactor.core.publisher.Sinks.Many<Arrival> arrivals =
             reactor.core.publisher.Sinks.many().multicast().directBestEffort();
 
@@ -70,7 +68,6 @@ public class LocalConnections {
                 open.incrementAndGet();
             }
             if (entry.subscription == null) {
-                newcomers.incrementAndGet();
                 entry.subscription = subscribe(userId);
                 emit(new Arrival(userId, true));
             }
@@ -122,15 +119,7 @@ public class LocalConnections {
         return users.values().stream().flatMap(entry -> entry.connections.stream()).toList();
     }
 
-    /**
-     * How many times a user who had no connection here got one, since start. Read before {@link #users()}: a user
-     * missing from that view arrived later and raised the count.
-     */
-    public long newcomers() {
-        return newcomers.get();
-    }
-
-    /** Users with at least one connection here (a live view). */
+    /** Users with at least one connection here. */
     public Set<String> users() {
         return users.keySet();
     }

@@ -38,66 +38,22 @@ public class RoomMembers {
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
-    /**
-     * What is known of one room: the users asked about, those of them who are members, and since when.
-     * {@code askedUpTo}: every user connected here when {@link LocalConnections#newcomers()} read this value was asked
-     * about (-1: not known).
-     */
-    private record Known(Set<String> asked, Set<String> members, Instant since, long askedUpTo) {
-
-        Known upTo(long newcomers) {
-            return newcomers > askedUpTo ? new Known(asked, members, since, newcomers) : this;
-        }
-    }
-
-    /**
-     * The members of {@code roomId} connected to this instance. While no new user has connected here since the room's
-     * members were last looked up, this goes over the room's members only, not over every local user: a room event
-     * costs the size of its room, however many users this instance holds.
-     */
-    public Mono<Set<String>> connectedMembers(String roomId, LocalConnections connections) {
-        long newcomers = connections.newcomers();
-        Known known = fresh(roomId);
-        if (known != null && known.askedUpTo() >= newcomers) {
-            Set<String> connected = new HashSet<>();
-            for (String member : known.members()) {
-                if (connections.users().contains(member)) {
-                    connected.add(member);
-                }
-            }
-            return Mono.just(connected);
-        }
-        return membersAmong(roomId, Set.copyOf(connections.users()), newcomers);
+    /** What is known of one room: the users asked about, those of them who are members, and since when. */
+    private record Known(Set<String> asked, Set<String> members, Instant since) {
     }
 
     /** The members of {@code roomId} among {@code users}. */
     public Mono<Set<String>> membersAmong(String roomId, Set<String> users) {
-        return membersAmong(roomId, users, -1);
-    }
-
-    /** The room's entry unless it is older than {@code chat.websocket.membership-ttl} (then it is dropped). */
-    private Known fresh(String roomId) {
         Known known = rooms.get(roomId);
         if (known != null && known.since().plus(properties.membershipTtl()).isBefore(clock.instant())) {
             rooms.remove(roomId, known);
-            return null;
+            known = null;
         }
-        return known;
-    }
-
-    /**
-     * @param newcomers when {@code users} are all the users connected here: {@link LocalConnections#newcomers()} read
-     *                  before they were, recorded once they are all asked about; else -1
-     */
-    private Mono<Set<String>> membersAmong(String roomId, Set<String> users, long newcomers) {
-        Known current = fresh(roomId);
+        Known current = known;
         List<String> unknown = users.stream()
                 .filter(userId -> current == null || !current.asked().contains(userId))
                 .toList();
         if (unknown.isEmpty()) {
-            if (newcomers > current.askedUpTo()) {
-                rooms.computeIfPresent(roomId, (id, known) -> known == current ? known.upTo(newcomers) : known);
-            }
             return Mono.just(intersection(current.members(), users));
         }
         return Flux.fromIterable(unknown)
@@ -108,18 +64,14 @@ public class RoomMembers {
                 .collectList()
                 .map(answers -> {
                     Known merged = rooms.compute(roomId, (id, existing) -> {
-                        Known base = existing == null
-                                ? new Known(Set.of(), Set.of(), clock.instant(), -1)
-                                : existing;
+                        Known base = existing == null ? new Known(Set.of(), Set.of(), clock.instant()) : existing;
                         Set<String> asked = new HashSet<>(base.asked());
                         Set<String> members = new HashSet<>(base.members());
                         answers.forEach(answer -> {
                             asked.addAll(answer.getKey());
                             members.addAll(answer.getValue());
                         });
-                        // Everyone in users is asked about now (before, or in this call).
-                        return new Known(Set.copyOf(asked), Set.copyOf(members), base.since(), base.askedUpTo())
-                                .upTo(newcomers);
+                        return new Known(Set.copyOf(asked), Set.copyOf(members), base.since());
                     });
                     return intersection(merged.members(), users);
                 });
@@ -139,7 +91,7 @@ public class RoomMembers {
             } else {
                 members.remove(change.getUserId());
             }
-            return new Known(Set.copyOf(asked), Set.copyOf(members), known.since(), known.askedUpTo());
+            return new Known(Set.copyOf(asked), Set.copyOf(members), known.since());
         });
     }
 
