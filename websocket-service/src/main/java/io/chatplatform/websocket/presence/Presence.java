@@ -107,7 +107,8 @@ public class Presence implements SmartLifecycle {
         work.add(pubSub.subscribe(CHANNEL)
                 .concatMap(message -> show(json.readTree(message.payload()))
                         .onErrorResume(error -> {
-                            log.debug("Dropped a presence change: {}", error.toString());
+                            // Warn: the users who should have seen it are not told until the next change.
+                            log.warn("Dropped a presence change: {}", error.toString());
                             return Mono.empty();
                         }))
                 .subscribe());
