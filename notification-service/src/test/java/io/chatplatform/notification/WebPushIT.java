@@ -100,6 +100,23 @@ class WebPushIT extends NotificationITSupport {
     }
 
     @Test
+    void aRecipientWithoutAPushSubscriptionGetsNoPushScheduledButStillTheDigestEntry() {
+        String ann = user("Ann");
+        String bob = user("Bob");
+        String dm = dm(ann, bob);
+
+        publishChat(Events.created(Events.message(dm, true, 1, ann, "no device yet"), bob));
+        // A recipient's push is scheduled before their digest entry, so once the entry is there a push would be too.
+        await().atMost(TIMEOUT).until(() -> digestEntries(bob) == 1);
+        assertThat(pendingPushes(bob)).as("nothing to push to").isZero();
+
+        PushEndpoint.Device phone = subscribe(bob);
+        publishChat(Events.created(Events.message(dm, true, 2, ann, "now with a phone"), bob));
+        await().atMost(TIMEOUT).until(() -> phone.received().size() == 1);
+        assertThat(bodies(phone)).containsExactly("now with a phone");
+    }
+
+    @Test
     void aMessageFromLongAgoNotifiesNobody() {
         String ann = user("Ann");
         String bob = user("Bob");
@@ -347,6 +364,10 @@ class WebPushIT extends NotificationITSupport {
 
     private static List<String> bodies(PushEndpoint.Device device) {
         return device.received().stream().map(push -> push.payload().path("body").asString()).toList();
+    }
+
+    private long digestEntries(String userId) {
+        return mongo.count(query(where("userId").is(userId)), "digest_entries").block();
     }
 
     private long pendingPushes(String userId) {

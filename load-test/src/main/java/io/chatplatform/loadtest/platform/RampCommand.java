@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "ramp", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs --kind dm or fanout at --start sends per second, then each step --factor times more, "
                 + "until a step misses the target (delivery p99 above --p99-target, anything lost or refused, or "
-                + "fewer than 90% of the offered deliveries per second): the highest rate that still met it.",
+                + "fewer than 90%% of the offered deliveries per second): the highest rate that still met it.",
                 "With baselines: the bare Netty broadcast's highest rate on the same topology, and a Redis PUBLISH at "
                         + "the highest rate found."})
 public final class RampCommand extends ScenarioCommand {

@@ -16,6 +16,7 @@ import io.chatplatform.notification.delivery.NotificationMetrics;
 import io.chatplatform.notification.directory.Recipient;
 import io.chatplatform.notification.directory.RecipientDirectory;
 import io.chatplatform.notification.preference.PreferenceStore;
+import io.chatplatform.notification.subscription.PushSubscriptions;
 import io.chatplatform.support.kafka.KafkaSubscriber;
 import io.chatplatform.support.kafka.KafkaTopics;
 import java.time.Clock;
@@ -50,6 +51,7 @@ class ChatMessagesConsumer extends GroupConsumer {
     private final PreferenceStore preferences;
     private final RecipientDirectory directory;
     private final RetractedMessages retracted;
+    private final PushSubscriptions subscriptions;
     private final Schedule schedule;
     private final Dedupe dedupe;
     private final NotificationMetrics metrics;
@@ -60,7 +62,7 @@ class ChatMessagesConsumer extends GroupConsumer {
 
     ChatMessagesConsumer(KafkaSubscriber kafka, KafkaTopics topics, ChatMembers members, PresenceReader presence,
                          PreferenceStore preferences, RecipientDirectory directory, RetractedMessages retracted,
-                         Schedule schedule, Dedupe dedupe, NotificationMetrics metrics,
+                         PushSubscriptions subscriptions, Schedule schedule, Dedupe dedupe, NotificationMetrics metrics,
                          NotificationProperties properties, Optional<Clock> clock) {
         super(kafka, topics, Topics.CHAT_MESSAGES);
         this.members = members;
@@ -68,6 +70,7 @@ class ChatMessagesConsumer extends GroupConsumer {
         this.preferences = preferences;
         this.directory = directory;
         this.retracted = retracted;
+        this.subscriptions = subscriptions;
         this.schedule = schedule;
         this.dedupe = dedupe;
         this.metrics = metrics;
@@ -109,12 +112,14 @@ class ChatMessagesConsumer extends GroupConsumer {
                 .map(Recipient::blocked)
                 .defaultIfEmpty(false)
                 .flatMapMany(blocked -> blocked ? Flux.empty() : recipients(message, dm, dmRecipients))
-                // Settings are read for a batch of recipients at once: two queries, not two per member.
+                // Settings and who has a push subscription are read for a batch of recipients at once: three
+                // queries, not three per member.
                 .buffer(SETTINGS_BATCH)
-                .concatMap(batch -> preferences.ofAll(batch, message.getConversation().getId())
-                        .flatMapMany(settings -> Flux.fromIterable(batch)
-                                .flatMap(userId -> notify(envelope, message, dm, userId, settings.get(userId)),
-                                        RECIPIENT_CONCURRENCY)))
+                .concatMap(batch -> Mono.zip(preferences.ofAll(batch, message.getConversation().getId()),
+                                subscriptions.withAny(batch))
+                        .flatMapMany(found -> Flux.fromIterable(batch)
+                                .flatMap(userId -> notify(envelope, message, dm, userId, found.getT1().get(userId),
+                                        found.getT2().contains(userId)), RECIPIENT_CONCURRENCY)))
                 .then();
     }
 
@@ -127,20 +132,25 @@ class ChatMessagesConsumer extends GroupConsumer {
                 .distinct();
     }
 
-    /** One recipient: settings decide the channels, each channel is claimed once, then scheduled. */
+    /**
+     * One recipient: settings decide the channels, each channel is claimed once, then scheduled. A push is scheduled
+     * only for a recipient with a push subscription now: without one it could reach no device when due, and
+     * scheduling it would cost the checks and writes of a push for nothing (most users never enable push).
+     */
     private Mono<Void> notify(EventEnvelope envelope, ChatMessage message, boolean dm, String userId,
-                              PreferenceStore.Settings settings) {
+                              PreferenceStore.Settings settings, boolean hasPushSubscription) {
         Instant now = clock.instant();
         boolean mentioned = message.getMentionedUserIdsList().contains(userId);
         NotificationRules.Decision decision = NotificationRules.decide(dm, mentioned, settings.general(),
                 settings.conversation(), now);
-        if (!decision.push() && !decision.email()) {
+        boolean push = decision.push() && hasPushSubscription;
+        if (!push && !decision.email()) {
             return Mono.empty();
         }
         MessageRef ref = new MessageRef(envelope.getEventId(), envelope.getType(), message.getConversation().getId(),
                 dm, message.getMessageId(), message.getSeq(), message.getSenderUserId(), preview(message.getText()),
                 mentioned);
-        Mono<Void> pushed = decision.push()
+        Mono<Void> pushed = push
                 ? once(envelope, userId, Channel.PUSH, schedulePush(userId, ref, now))
                 : Mono.empty();
         Mono<Void> emailed = decision.email()

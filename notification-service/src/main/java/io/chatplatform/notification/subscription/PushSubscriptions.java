@@ -5,6 +5,9 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
@@ -46,6 +49,18 @@ public class PushSubscriptions {
     public Flux<PushSubscription> ofUser(String userId) {
         return mongo.find(query(where("userId").is(userId)).with(Sort.by("createdAt", "_id")),
                 PushSubscription.class);
+    }
+
+    /**
+     * Which of {@code userIds} have at least one subscription: one query for a whole batch of recipients, so that no
+     * push is scheduled for a user no push could reach.
+     */
+    public Mono<Set<String>> withAny(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        return mongo.findDistinct(query(where("userId").in(userIds)), "userId", PushSubscription.class, String.class)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Removes one of the user's subscriptions; someone else's or an unknown id changes nothing. */
