@@ -81,13 +81,14 @@ public class MessageModeration {
      * @return the outcome, for logs and tests
      */
     public Mono<Allowed> allow(String conversationId, String messageId) {
-        return Mono.defer(() -> store.find(conversationId, Problems.requireId("message_id", messageId)))
-                .flatMap(message -> {
-                    if (message.isHeld()) {
-                        return store.release(message).map(released -> Allowed.RELEASED);
-                    }
-                    return store.approve(conversationId, messageId).map(approved -> Allowed.APPROVED);
-                })
+        // Nearly every ALLOW is the check of a post-moderated message, so that one conditional update comes first and
+        // is the verdict's only write; a held message (never pending) is read and released only when it did not apply.
+        return Mono.defer(() -> store.approve(conversationId, Problems.requireId("message_id", messageId)))
+                .flatMap(approved -> approved
+                        ? Mono.just(Allowed.APPROVED)
+                        : store.find(conversationId, messageId)
+                                .filter(StoredMessage::isHeld)
+                                .flatMap(held -> store.release(held).map(released -> Allowed.RELEASED)))
                 .defaultIfEmpty(Allowed.UNCHANGED);
     }
 

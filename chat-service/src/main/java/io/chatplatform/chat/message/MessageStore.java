@@ -394,16 +394,16 @@ public class MessageStore {
     }
 
     /**
-     * Marks a post-moderated message as approved by moderation ({@code pending} to {@code approved}); empty if it is
-     * not pending (held, hidden or approved already). Nothing is published: its readers saw it already, and nothing
+     * Marks a post-moderated message as approved by moderation ({@code pending} to {@code approved}); false if it is
+     * not pending (held, hidden, approved already or not found). Nothing is published: its readers saw it already, and nothing
      * they see changes but the state in history.
      */
-    Mono<StoredMessage> approve(String conversationId, String messageId) {
-        return mongo.findAndModify(query(where("_id").is(messageId).and("conversationId").is(conversationId)
+    Mono<Boolean> approve(String conversationId, String messageId) {
+        return mongo.updateFirst(query(where("_id").is(messageId).and("conversationId").is(conversationId)
                         .and("kind").is(StoredMessage.MESSAGE)
                         .and("moderationState").is(StoredMessage.PENDING)),
-                new Update().set("moderationState", StoredMessage.APPROVED),
-                FindAndModifyOptions.options().returnNew(true), StoredMessage.class);
+                new Update().set("moderationState", StoredMessage.APPROVED), StoredMessage.class)
+                .map(result -> result.getModifiedCount() > 0);
     }
 
     /** Records a verdict that keeps a message held (for review); empty if it is no longer held. */
