@@ -31,9 +31,11 @@ import reactor.core.scheduler.Schedulers;
  * the subscription is being set up, or during a reconnect) is lost. Use it for live delivery only; correctness comes
  * from clients resuming by {@code seq} over the durable store.
  *
- * <p>Publishing uses one multiplexed connection; all subscriptions share another (the listener container's). Each is
- * opened on first use, off the event loop because Spring Data Redis opens connections blocking, and both are closed
- * by {@link #close()}.
+ * <p>Publishing uses one multiplexed connection; the channel subscriptions of {@link #subscribe} share another, with
+ * one Redis subscription routing each message to its channel's subscribers ({@link ChannelDispatch}), and
+ * {@link #subscribeConfirmed} and {@link #subscribePattern} go through a listener container. Each is opened on
+ * first use, off the event loop because Spring Data Redis opens connections blocking, and all are closed by
+ * {@link #close()}.
  */
 public final class RedisPubSub implements AutoCloseable {
 
@@ -46,9 +48,11 @@ public final class RedisPubSub implements AutoCloseable {
     private final ReactiveRedisConnectionFactory connectionFactory;
     private final Mono<ReactiveRedisConnection> publishConnection;
     private final Mono<ReactiveRedisMessageListenerContainer> container;
+    private final Mono<ChannelDispatch> dispatch;
     private final PublishedEvents published;
     private ReactiveRedisConnection createdPublishConnection;
     private ReactiveRedisMessageListenerContainer createdContainer;
+    private ChannelDispatch createdDispatch;
 
     public RedisPubSub(ReactiveRedisConnectionFactory connectionFactory) {
         this(connectionFactory, PublishedEvents.NONE);
@@ -67,6 +71,23 @@ public final class RedisPubSub implements AutoCloseable {
         this.container = Mono.fromCallable(this::createContainer)
                 .subscribeOn(Schedulers.boundedElastic())
                 .cache(created -> FOREVER, failure -> Duration.ZERO, () -> Duration.ZERO);
+        // One Redis subscription (and connection) for every channel subscribed through subscribe(), opened once on
+        // first use; opened again if it ended with an error.
+        this.dispatch = Mono.fromCallable(connectionFactory::getReactiveConnection)
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(connection -> connection.pubSubCommands().createSubscription()
+                        .map(subscription -> remember(new ChannelDispatch(connection, subscription))))
+                .cacheInvalidateIf(opened -> !opened.usable());
+    }
+
+    private synchronized ChannelDispatch remember(ChannelDispatch opened) {
+        ChannelDispatch previous = createdDispatch;
+        createdDispatch = opened;
+        if (previous != null) {
+            // Closing a connection may block: not on the thread that opened the new subscription.
+            Schedulers.boundedElastic().schedule(previous::close);
+        }
+        return opened;
     }
 
     /**
@@ -89,10 +110,11 @@ public final class RedisPubSub implements AutoCloseable {
      * registered with Redis are not seen (at-most-once).
      */
     public Flux<RedisMessage> subscribe(String... channels) {
-        List<Topic> topics = Arrays.stream(channels)
-                .<Topic>map(ChannelTopic::of)
-                .toList();
-        return receive(topics);
+        if (channels.length == 0) {
+            return Flux.error(new IllegalArgumentException("at least one channel is required"));
+        }
+        List<String> names = List.of(channels);
+        return dispatch.flatMapMany(shared -> Flux.merge(names.stream().map(shared::receive).toList()));
     }
 
     /**
@@ -168,6 +190,10 @@ public final class RedisPubSub implements AutoCloseable {
         if (createdPublishConnection != null) {
             createdPublishConnection.close();
             createdPublishConnection = null;
+        }
+        if (createdDispatch != null) {
+            createdDispatch.close();
+            createdDispatch = null;
         }
         if (createdContainer != null) {
             log.debug("Closing Redis Pub/Sub subscriptions");

@@ -1,11 +1,14 @@
 package io.chatplatform.support.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chatplatform.infra.Infrastructure;
 import io.chatplatform.infra.junit.EmbeddedInfraExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.blockhound.BlockHound;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -95,6 +99,41 @@ class RedisPubSubIT {
                 })
                 .expectComplete()
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void aSubscriberLeavingAChannelLeavesItForTheOthers() {
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        Disposable leaving = pubSub.subscribe("room:1").subscribe(message -> first.add(text(message)));
+        Disposable staying = pubSub.subscribe("room:1", "room:2").subscribe(message -> second.add(text(message)));
+        try {
+            // subscribe() does not confirm the subscription: publish until both have seen one.
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                pubSub.publish("room:1", "probe".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+                return !first.isEmpty() && !second.isEmpty();
+            });
+            leaving.dispose();
+            // Each channel is one Redis subscription shared by its subscribers: still subscribed after one left.
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                pubSub.publish("room:1", "after".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+                return second.contains("after");
+            });
+            assertThat(first).doesNotContain("after");
+            pubSub.publish("room:3", "elsewhere".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                pubSub.publish("room:2", "second room".getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+                return second.contains("second room");
+            });
+            assertThat(second).doesNotContain("elsewhere");
+        } finally {
+            leaving.dispose();
+            staying.dispose();
+        }
+    }
+
+    private static String text(RedisMessage message) {
+        return new String(message.payload(), StandardCharsets.UTF_8);
     }
 
     @Test
