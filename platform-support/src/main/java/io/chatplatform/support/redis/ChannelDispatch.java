@@ -55,9 +55,9 @@ final class ChannelDispatch implements AutoCloseable {
     }
 
     private void add(String channel, FluxSink<RedisMessage> sink) {
-        Throwable error = failed;
-        if (error != null) {
-            sink.error(error);
+        Throwable ended = failed;
+        if (ended != null) {
+            sink.error(ended);
             return;
         }
         // compute() keeps each channel's SUBSCRIBE and UNSUBSCRIBE in the order the subscribers came and went; the
@@ -65,7 +65,7 @@ final class ChannelDispatch implements AutoCloseable {
         subscribers.compute(channel, (name, sinks) -> {
             Set<FluxSink<RedisMessage>> current = sinks == null ? ConcurrentHashMap.newKeySet() : sinks;
             if (current.isEmpty()) {
-                subscription.subscribe(bytes(name)).subscribe(done -> { }, this::fail);
+                subscription.subscribe(bytes(name)).subscribe(done -> { }, error -> failChannel(name, error));
             }
             current.add(sink);
             return current;
@@ -98,6 +98,15 @@ final class ChannelDispatch implements AutoCloseable {
         RedisMessage received = new RedisMessage(channel, payload);
         for (FluxSink<RedisMessage> sink : sinks) {
             sink.next(received);
+        }
+    }
+
+    /** Redis refused the channel: its subscribers get the error (and may subscribe again), the others carry on. */
+    private void failChannel(String channel, Throwable error) {
+        log.warn("Subscribing to Redis channel {} failed: {}", channel, error.toString());
+        Set<FluxSink<RedisMessage>> sinks = subscribers.remove(channel);
+        if (sinks != null) {
+            sinks.forEach(sink -> sink.error(error));
         }
     }
 
