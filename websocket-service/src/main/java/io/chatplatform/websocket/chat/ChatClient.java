@@ -28,15 +28,23 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** chat-service's gRPC ChatService as Monos, each call with the configured deadline. */
 @Component
 public class ChatClient implements DisposableBean {
+
+    /** The most {@code other_user_ids} chat-service takes in one Contacts call (see chat_service.proto). */
+    static final int CONTACTS_PER_CALL = 1000;
+    private static final int CONTACTS_CONCURRENCY = 4;
 
     private final WebSocketProperties properties;
     private final ManagedChannel channel;
@@ -84,12 +92,24 @@ public class ChatClient implements DisposableBean {
         return call(request, (stub, observer) -> stub.history(request, observer));
     }
 
-    /** Which of {@code others} share a conversation with {@code userId}. */
-    public Mono<ContactsResponse> contacts(String userId, Collection<String> others) {
-        ContactsRequest request = ContactsRequest.newBuilder()
-                .setUserId(userId)
-                .addAllOtherUserIds(others)
-                .build();
+    /**
+     * Which of {@code others} share a conversation with {@code userId}, asked in calls of at most
+     * {@value #CONTACTS_PER_CALL} users each (chat-service refuses more in one), a few at a time.
+     */
+    public Mono<Set<String>> contacts(String userId, Collection<String> others) {
+        List<String> all = List.copyOf(others);
+        int calls = (all.size() + CONTACTS_PER_CALL - 1) / CONTACTS_PER_CALL;
+        return Flux.range(0, calls)
+                .flatMap(part -> contacts(ContactsRequest.newBuilder()
+                        .setUserId(userId)
+                        .addAllOtherUserIds(all.subList(part * CONTACTS_PER_CALL,
+                                Math.min(all.size(), (part + 1) * CONTACTS_PER_CALL)))
+                        .build()), CONTACTS_CONCURRENCY)
+                .flatMapIterable(ContactsResponse::getContactUserIdsList)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private Mono<ContactsResponse> contacts(ContactsRequest request) {
         return call(request, (stub, observer) -> stub.contacts(request, observer));
     }
 

@@ -81,8 +81,7 @@ public class Presence implements SmartLifecycle {
         if (others.isEmpty()) {
             return Mono.just(Set.of());
         }
-        return chat.contacts(userId, others)
-                .map(response -> Set.copyOf(response.getContactUserIdsList()));
+        return chat.contacts(userId, others);
     }
 
     @Override
