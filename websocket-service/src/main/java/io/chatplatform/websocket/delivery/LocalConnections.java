@@ -43,7 +43,10 @@ public class LocalConnections {
     public record Arrival(String userId, boolean online) {
     }
 
-    /** First and last connections of users on this instance, for presence. */
+    /**
+     * First and last connections of users on this instance, for presence. Hot and best effort: an arrival is dropped
+     * for a subscriber that has not requested it, so a subscriber that handles them one at a time must buffer.
+     */
     public reactor.core.publisher.Flux<Arrival> arrivals() {
         return arrivals.asFlux();
     }

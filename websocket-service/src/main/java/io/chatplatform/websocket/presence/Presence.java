@@ -90,6 +90,10 @@ public class Presence implements SmartLifecycle {
             return;
         }
         work.add(connections.arrivals()
+                // concatMap asks for one arrival at a time, and the arrivals sink drops what nobody asked for: without
+                // this buffer, a user who connected while the previous arrival was being handled (a few Redis round
+                // trips) was never announced online (or offline), so contacts did not see them come or go.
+                .onBackpressureBuffer()
                 .concatMap(arrival -> (arrival.online() ? arrived(arrival.userId()) : left(arrival.userId()))
                         .onErrorResume(error -> {
                             log.warn("Presence update failed: {}", error.toString());
