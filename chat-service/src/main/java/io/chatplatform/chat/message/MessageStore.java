@@ -395,8 +395,8 @@ public class MessageStore {
 
     /**
      * Marks a post-moderated message as approved by moderation ({@code pending} to {@code approved}); false if it is
-     * not pending (held, hidden, approved already or not found). Nothing is published: its readers saw it already, and nothing
-     * they see changes but the state in history.
+     * not pending (held, hidden, approved already or not found). Nothing is published: its readers saw it already,
+     * and nothing they see changes but the state in history.
      */
     Mono<Boolean> approve(String conversationId, String messageId) {
         return mongo.updateFirst(query(where("_id").is(messageId).and("conversationId").is(conversationId)

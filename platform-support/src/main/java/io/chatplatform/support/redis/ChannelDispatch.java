@@ -12,6 +12,7 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Every channel subscription of one {@link RedisPubSub} on one Redis subscription, with the messages routed by channel
@@ -65,7 +66,9 @@ final class ChannelDispatch implements AutoCloseable {
         subscribers.compute(channel, (name, sinks) -> {
             Set<FluxSink<RedisMessage>> current = sinks == null ? ConcurrentHashMap.newKeySet() : sinks;
             if (current.isEmpty()) {
-                subscription.subscribe(bytes(name)).subscribe(done -> { }, error -> failChannel(name, error));
+                // The failure is handled off this thread: it may be signalled at once, inside this compute().
+                subscription.subscribe(bytes(name)).subscribe(done -> { },
+                        error -> Schedulers.parallel().schedule(() -> failChannel(name, error)));
             }
             current.add(sink);
             return current;
