@@ -41,7 +41,7 @@ class BadFramesIT {
 
     @org.springframework.test.context.DynamicPropertySource
     static void chatService(org.springframework.test.context.DynamicPropertyRegistry registry) {
-        registry.add("chat.websocket.chat-target", () -> "127.0.0.1:" + RefusingChatService.get().port());
+        RefusingChatService.useAsChatService(registry);
     }
 
     @Test

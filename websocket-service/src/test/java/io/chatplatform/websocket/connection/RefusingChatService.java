@@ -60,6 +60,11 @@ final class RefusingChatService extends ChatServiceGrpc.ChatServiceImplBase {
         return server.getPort();
     }
 
+    /** Points the websocket-service under test at this stand-in. */
+    static void useAsChatService(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("chat.websocket.chat-target", () -> "127.0.0.1:" + get().port());
+    }
+
     private static Status refusal(String conversationId) {
         return switch (conversationId) {
             case "c-missing" -> Status.NOT_FOUND.withDescription("No such conversation.");
