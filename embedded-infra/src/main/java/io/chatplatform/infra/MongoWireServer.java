@@ -52,9 +52,10 @@ final class MongoWireServer implements EmbeddedServer {
             Files.createDirectories(file.toAbsolutePath().getParent());
             backend = new HelloAwareH2Backend(file.toAbsolutePath().toString());
         }
+        // No oplog: nothing on the platform watches a change stream, and mongo-java-server's oplog is an uncapped
+        // collection that records every insert (with the whole document), update and delete a second time and never
+        // trims, so it cost a second write per write and grew without bound, in memory or in the data file.
         MongoServer mongoServer = new MongoServer(backend);
-        // Change streams read the oplog; without it, watch() fails.
-        mongoServer.enableOplog();
         try {
             mongoServer.bind(host, port);
         } catch (RuntimeException e) {

@@ -106,6 +106,31 @@ class MongoWireServerTest {
         }
     }
 
+    /**
+     * Writes are stored once: the server keeps no oplog (an uncapped second copy of every write that nothing reads,
+     * since the platform watches no change stream), in memory or on a file.
+     */
+    @Test
+    void writesLeaveNoOplogBehind() throws Exception {
+        Path file = data.resolve("mongo.mv");
+        for (Path backing : java.util.Arrays.asList(null, file)) {
+            try (Running server = Running.start(backing); MongoClient client = MongoClients.create(server.uri())) {
+                MongoCollection<Document> messages = client.getDatabase("it").getCollection("messages");
+                for (int i = 0; i < 50; i++) {
+                    messages.insertOne(new Document("_id", "m" + i).append("n", i));
+                }
+                messages.updateMany(Filters.lt("n", 10), Updates.set("edited", true));
+                messages.deleteMany(Filters.gte("n", 40));
+
+                assertThat(messages.countDocuments()).isEqualTo(40);
+                assertThat(client.getDatabase("local").getCollection("oplog.rs").countDocuments())
+                        .as("oplog entries after 50 inserts, 10 updates and 10 deletes (%s)",
+                                backing == null ? "memory" : "file")
+                        .isZero();
+            }
+        }
+    }
+
     /** Every answer below is what a scan gives; the index only makes the candidates fewer. */
     private static void checkSecondaryIndex(MongoCollection<Document> members) {
         members.createIndex(Indexes.ascending("c", "u"));
