@@ -25,10 +25,12 @@ public class UserDirectory {
 
     private final UserStore store;
     private final RecentAnswers<Boolean> statuses;
+    private final BlockedUsers blocked;
 
     UserDirectory(UserStore store, UserDirectoryProperties properties) {
         this.store = store;
         this.statuses = new RecentAnswers<>(this::loadBlocked, properties.statusCacheTtl(), System::nanoTime);
+        this.blocked = new BlockedUsers(store::blockedIds, properties.statusCacheTtl(), System::nanoTime);
     }
 
     /**
@@ -36,13 +38,18 @@ public class UserDirectory {
      * directory has no record of counts as active: their registration may simply not have arrived yet, and only an
      * explicit block refuses.
      *
-     * <p>Cheap enough for every send: answered from memory for up to {@code chat.chat-service.users.status-cache-ttl}
-     * per user, so a block reaches this instance at most that long after it was stored. MongoDB errors propagate
-     * (fail closed): the send they guard writes to the same database and would fail anyway.
+     * <p>Cheap enough for every send: answered from the set of blocked users ({@link BlockedUsers}), read whole at
+     * most {@code chat.chat-service.users.status-cache-ttl} ago, so a block reaches this instance at most that long
+     * after it was stored. Without a fresh set the user is read (and the answer kept as long). MongoDB errors
+     * propagate (fail closed): the send they guard writes to the same database and would fail anyway.
      */
     public Mono<Void> requireActive(String userId) {
+        Boolean fromSet = blocked.isBlocked(userId);
+        if (fromSet != null) {
+            return fromSet ? Mono.error(accountBlocked()) : Mono.empty();
+        }
         return statuses.get(userId)
-                .flatMap(blocked -> blocked ? Mono.error(accountBlocked()) : Mono.empty());
+                .flatMap(isBlocked -> isBlocked ? Mono.error(accountBlocked()) : Mono.empty());
     }
 
     /**
@@ -64,6 +71,7 @@ public class UserDirectory {
     /** Takes a status this instance just stored, so its own checks see it without waiting for the cache. */
     void remember(DirectoryUser user) {
         statuses.put(user.id(), user.isBlocked());
+        blocked.remember(user.id(), user.isBlocked());
     }
 
     private Mono<Boolean> loadBlocked(String userId) {

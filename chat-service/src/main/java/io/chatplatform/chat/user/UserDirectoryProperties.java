@@ -13,9 +13,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param consumerEnabled whether the {@code auth.events} consumer starts with the context (off only for tests and
  *                        maintenance: without it blocks and new usernames stop arriving)
- * @param statusCacheTtl  how long an instance answers a user's status from memory before reading it again: the
- *                        longest a block takes to reach the instances that did not consume its event. 0 reads
- *                        MongoDB on every check
+ * @param statusCacheTtl  how old the statuses an instance answers from memory may be (the set of blocked users is
+ *                        read again halfway): the longest a block takes to reach the instances that did not consume
+ *                        its event. 0 reads the user from MongoDB on every check
  */
 @Validated
 @ConfigurationProperties("chat.chat-service.users")

@@ -6,6 +6,9 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -14,6 +17,7 @@ import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -49,6 +53,9 @@ class UserStore {
                         .unique()
                         .sparse()
                         .named("username_lower_unique"))
+                // The blocked users are read as one set (BlockedUsers); there are few of them among many.
+                .then(mongo.indexOps(DirectoryUser.class)
+                        .createIndex(new Index("status", Sort.Direction.ASC).named("status")))
                 .then();
     }
 
@@ -98,6 +105,15 @@ class UserStore {
 
     Mono<DirectoryUser> find(String userId) {
         return indexesReady.then(mongo.findById(userId, DirectoryUser.class));
+    }
+
+    /** The ids of the blocked users, at most {@code limit} of them. */
+    Mono<Set<String>> blockedIds(int limit) {
+        Query blocked = query(where("status").is(DirectoryUser.BLOCKED)).limit(limit);
+        blocked.fields().include("_id");
+        return indexesReady.thenMany(mongo.find(blocked, Document.class, COLLECTION))
+                .map(user -> user.getString("_id"))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Users whose lowercased username is one of {@code usernamesLower}, in no particular order. */
