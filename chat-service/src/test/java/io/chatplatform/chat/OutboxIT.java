@@ -14,8 +14,11 @@ import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.KafkaSubscriber;
 import io.chatplatform.support.redis.RedisMessage;
 import io.chatplatform.support.redis.RedisPubSub;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -184,6 +187,42 @@ class OutboxIT extends ChatServiceITSupport {
                 .extracting(event -> event.getMessageCreated().getMessage().getText())
                 .containsExactly("unmarked 1", "unmarked 2");
         await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0);
+    }
+
+    /**
+     * A backlog longer than one read of the search (the relay reads 20 batches' markers at once, sorted by
+     * conversation and seq, and publishes them a batch at a time): every marker is worked off, and the messages
+     * behind the first read still go out complete and in seq order. The 4,500 markers ahead of them point to no
+     * stored message (their conversation id sorts first), so the relay clears them without publishing anything.
+     */
+    @Test
+    void aBacklogLongerThanOneSearchReadIsWorkedOffCompletelyAndInSeqOrder() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Long backlog", "private");
+        String ahead = "!ahead-" + UUID.randomUUID();
+        relay.stop();
+        try {
+            await().atMost(TIMEOUT).until(() -> !relay.isRunning());
+            for (int i = 1; i <= 3; i++) {
+                sent(owner, roomId, "behind the backlog " + i);
+            }
+            Date now = new Date();
+            List<Document> backlog = IntStream.rangeClosed(1, 4_500)
+                    .mapToObj(seq -> new Document("_id", "message:" + ahead + "-" + seq).append("kind", "message")
+                            .append("documentId", ahead + "-" + seq).append("conversationId", ahead)
+                            .append("seq", (long) seq).append("writer", "another-instance").append("markedAt", now)
+                            .append("version", 1L))
+                    .toList();
+            mongo.insert(backlog, "outbox").then().block(TIMEOUT);
+        } finally {
+            relay.start();
+        }
+
+        assertThat(kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 3))
+                .extracting(event -> event.getMessageCreated().getMessage().getText())
+                .containsExactly("behind the backlog 1", "behind the backlog 2", "behind the backlog 3");
+        await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0
+                && mongo.count(query(where("conversationId").is(ahead)), "outbox").block(TIMEOUT) == 0);
     }
 
     private long pendingCount(String conversationId) {

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -49,6 +51,12 @@ public class OutboxRelay implements SmartLifecycle {
     private static final int PARTITIONS = 3;
     /** Documents cleared, and DM conversations published, side by side within a batch. */
     private static final int CONCURRENCY = 32;
+    /**
+     * A search reads this many batches' markers at once. Reading the collection in order means sorting every
+     * pending marker (the embedded server has no index to sort by); sorted once per batch, draining a backlog of N
+     * markers cost N / batch sorts of up to N, which under overload took more than the messages themselves.
+     */
+    private static final int SEARCH_BATCHES = 20;
 
     private final MessageStore messages;
     private final ConversationStore conversations;
@@ -61,11 +69,19 @@ public class OutboxRelay implements SmartLifecycle {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     /**
-     * Whether passes read the outbox collection (sorted, up to a batch) rather than the markers this instance just
-     * wrote: at start, after any failure, after markers were dropped, and while another instance holds the lease;
-     * cleared once such a search comes back with less than a batch, so nothing older is left behind.
+     * Whether passes read the outbox collection (sorted, {@value #SEARCH_BATCHES} batches at a time) rather than the
+     * markers this instance just wrote: at start, after any failure, after markers were dropped, and while another
+     * instance holds the lease; cleared once a read came back with less than it asked for and all of it is published,
+     * so nothing older is left behind.
      */
     private volatile boolean searching = true;
+    /**
+     * Markers the last search read and no pass has published yet, in (conversation, seq) order; passes take a batch
+     * at a time. Emptied whenever a search starts, so a search always begins with a fresh read.
+     */
+    private final Queue<OutboxMarkers.Marker> searched = new ConcurrentLinkedQueue<>();
+    /** Whether the last search read found fewer markers than it asked for: nothing older is left behind it. */
+    private volatile boolean searchReadAll;
     /** Set by each poll tick: the next pass also reads the collection, for markers written by other instances. */
     private volatile boolean tickDue = true;
     /** When the next search of every outbox is due; 0 = at the first pass. */
@@ -104,7 +120,7 @@ public class OutboxRelay implements SmartLifecycle {
         }
         // Each start searches every outbox first: a crash may have kept markers from being written.
         recoveryDueMillis = 0;
-        searching = true;
+        startSearching();
         polling = Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()).map(tick -> {
                             tickDue = true;
                             return Boolean.TRUE;
@@ -174,14 +190,20 @@ public class OutboxRelay implements SmartLifecycle {
                 .flatMap(held -> topicsReady.then(recoverIfDue()).then(Mono.defer(this::publishNext)))
                 .switchIfEmpty(Mono.fromCallable(this::standBy))
                 // Whatever failed, the markers are still in the collection: search it until it is drained.
-                .doOnError(failure -> searching = true);
+                .doOnError(failure -> startSearching());
     }
 
     /** Not the lease holder: its search finds this instance's markers, so the list of them is not kept. */
     private int standBy() {
-        searching = true;
+        startSearching();
         markers.forgetWritten();
         return 0;
+    }
+
+    /** The next passes read the collection, starting with a fresh read. */
+    private void startSearching() {
+        searched.clear();
+        searching = true;
     }
 
     /**
@@ -191,15 +213,11 @@ public class OutboxRelay implements SmartLifecycle {
      */
     private Mono<Integer> publishNext() {
         if (markers.takeWrittenLost()) {
-            searching = true;
+            startSearching();
         }
         if (searching) {
             tickDue = false;
-            return publishMarked(markers.pending(properties.batchSize())).doOnNext(published -> {
-                if (published < properties.batchSize()) {
-                    searching = false;
-                }
-            });
+            return publishSearched();
         }
         Mono<Integer> fromOthers = Mono.just(0);
         if (tickDue) {
@@ -207,6 +225,36 @@ public class OutboxRelay implements SmartLifecycle {
             fromOthers = publishMarked(markers.pendingFromOthers(properties.batchSize()));
         }
         return fromOthers.flatMap(others -> publishWritten().map(own -> others + own));
+    }
+
+    /**
+     * The next batch of the search: from the markers the last read found, reading the next {@value #SEARCH_BATCHES}
+     * batches' worth when they are used up. The search ends once a read found less than it asked for and all of it
+     * is published. Markers written after a read are newer than every marker of their conversation in it, so they
+     * can wait for the next read (or, once the search ends, the list this instance wrote).
+     */
+    private Mono<Integer> publishSearched() {
+        int batchSize = properties.batchSize();
+        Mono<Void> read = Mono.empty();
+        if (searched.isEmpty()) {
+            int chunk = batchSize * SEARCH_BATCHES;
+            read = markers.pending(chunk).collectList().doOnNext(found -> {
+                searched.addAll(found);
+                searchReadAll = found.size() < chunk;
+            }).then();
+        }
+        return read.then(Mono.defer(() -> {
+            List<OutboxMarkers.Marker> batch = new ArrayList<>(Math.min(batchSize, searched.size()));
+            OutboxMarkers.Marker next;
+            while (batch.size() < batchSize && (next = searched.poll()) != null) {
+                batch.add(next);
+            }
+            return publishMarked(Flux.fromIterable(batch)).doOnNext(published -> {
+                if (searched.isEmpty() && searchReadAll) {
+                    searching = false;
+                }
+            });
+        }));
     }
 
     private Mono<Integer> publishWritten() {
