@@ -1,6 +1,7 @@
 package io.chatplatform.chat.user;
 
 import io.chatplatform.chat.RecentAnswers;
+import io.chatplatform.support.cache.SetSnapshot;
 import io.chatplatform.support.problem.ApiException;
 import java.net.URI;
 import java.util.HashMap;
@@ -23,14 +24,19 @@ public class UserDirectory {
     /** Problem type of a refusal because the caller's account is blocked (the same type auth-service uses). */
     public static final String ACCOUNT_BLOCKED_TYPE = "https://chat.example/problems/account-blocked";
 
+    /** Past this many blocked accounts, statuses are read per user again (see {@link SetSnapshot}). */
+    private static final int MAX_BLOCKED = 100_000;
+
     private final UserStore store;
     private final RecentAnswers<Boolean> statuses;
-    private final BlockedUsers blocked;
+    /** The blocked users' ids: a sender's status is a lookup here, not a read. */
+    private final SetSnapshot blocked;
 
     UserDirectory(UserStore store, UserDirectoryProperties properties) {
         this.store = store;
         this.statuses = new RecentAnswers<>(this::loadBlocked, properties.statusCacheTtl(), System::nanoTime);
-        this.blocked = new BlockedUsers(store::blockedIds, properties.statusCacheTtl(), System::nanoTime);
+        this.blocked = new SetSnapshot("blocked users", store::blockedIds, MAX_BLOCKED, properties.statusCacheTtl(),
+                System::nanoTime);
     }
 
     /**
@@ -38,13 +44,13 @@ public class UserDirectory {
      * directory has no record of counts as active: their registration may simply not have arrived yet, and only an
      * explicit block refuses.
      *
-     * <p>Cheap enough for every send: answered from the set of blocked users ({@link BlockedUsers}), read whole at
+     * <p>Cheap enough for every send: answered from the set of blocked users ({@link SetSnapshot}), read whole at
      * most {@code chat.chat-service.users.status-cache-ttl} ago, so a block reaches this instance at most that long
      * after it was stored. Without a fresh set the user is read (and the answer kept as long). MongoDB errors
      * propagate (fail closed): the send they guard writes to the same database and would fail anyway.
      */
     public Mono<Void> requireActive(String userId) {
-        Boolean fromSet = blocked.isBlocked(userId);
+        Boolean fromSet = blocked.contains(userId);
         if (fromSet != null) {
             return fromSet ? Mono.error(accountBlocked()) : Mono.empty();
         }
@@ -71,7 +77,7 @@ public class UserDirectory {
     /** Takes a status this instance just stored, so its own checks see it without waiting for the cache. */
     void remember(DirectoryUser user) {
         statuses.put(user.id(), user.isBlocked());
-        blocked.remember(user.id(), user.isBlocked());
+        blocked.record(user.id(), user.isBlocked());
     }
 
     private Mono<Boolean> loadBlocked(String userId) {

@@ -8,7 +8,7 @@
  * {@code users} through {@link io.chatplatform.chat.user.UserStore}. Applying an event twice changes nothing, and a
  * status change older than the stored one is ignored, so redeliveries and replays are harmless.
  *
- * <p>Status checks are answered from the set of blocked users ({@link io.chatplatform.chat.user.BlockedUsers}),
+ * <p>Status checks are answered from the set of blocked users ({@link io.chatplatform.support.cache.SetSnapshot}),
  * which each instance reads whole so that it is never older than {@code chat.chat-service.users.status-cache-ttl}
  * (1 s by default): the instance that consumes a block event applies it at once, every other instance with its next
  * read of the set. Without a fresh set (at start, while MongoDB fails) a check reads that user and keeps the answer

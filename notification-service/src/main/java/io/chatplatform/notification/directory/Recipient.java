@@ -2,6 +2,7 @@ package io.chatplatform.notification.directory;
 
 import java.time.Instant;
 import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
@@ -17,7 +18,8 @@ public record Recipient(
         String displayName,
         String email,
         String locale,
-        boolean blocked,
+        // Indexed: the blocked users are read as one set (RecipientDirectory.isBlocked).
+        @Indexed boolean blocked,
         Instant statusChangedAt) {
 
     static final String COLLECTION = "recipients";

@@ -13,7 +13,6 @@ import io.chatplatform.notification.delivery.Channel;
 import io.chatplatform.notification.delivery.Dedupe;
 import io.chatplatform.notification.delivery.GroupConsumer;
 import io.chatplatform.notification.delivery.NotificationMetrics;
-import io.chatplatform.notification.directory.Recipient;
 import io.chatplatform.notification.directory.RecipientDirectory;
 import io.chatplatform.notification.preference.PreferenceStore;
 import io.chatplatform.notification.subscription.PushSubscriptions;
@@ -108,9 +107,7 @@ class ChatMessagesConsumer extends GroupConsumer {
             return Mono.empty();
         }
         boolean dm = message.getConversation().getKind() == ConversationKind.CONVERSATION_KIND_DM;
-        return directory.find(message.getSenderUserId())
-                .map(Recipient::blocked)
-                .defaultIfEmpty(false)
+        return directory.isBlocked(message.getSenderUserId())
                 .flatMapMany(blocked -> blocked ? Flux.empty() : recipients(message, dm, dmRecipients))
                 // Settings and who has a push subscription are read for a batch of recipients at once: three
                 // queries, not three per member.

@@ -159,9 +159,8 @@ class DueNotifications implements SmartLifecycle {
     /** Not retracted, sender not blocked, and the recipient is still a member who has not read it. */
     private Mono<Boolean> stillWorthIt(String userId, MessageRef message) {
         return retracted.isRetracted(message.messageId())
-                .flatMap(gone -> gone ? Mono.just(false) : directory.find(message.senderId())
-                        .map(sender -> !sender.blocked())
-                        .defaultIfEmpty(true))
+                .flatMap(gone -> gone ? Mono.just(false) : directory.isBlocked(message.senderId())
+                        .map(blocked -> !blocked))
                 .flatMap(ok -> ok ? unread(userId, message) : Mono.just(false));
     }
 

@@ -1,4 +1,4 @@
-package io.chatplatform.chat.user;
+package io.chatplatform.support.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,30 +13,31 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** The set of blocked users: when it answers, when it is read again, and what wins over it. */
-class BlockedUsersTest {
+/** A set read whole: when it answers, when it is read again, and what wins over it. */
+class SetSnapshotTest {
 
     private static final Duration MAX_AGE = Duration.ofSeconds(1);
+    private static final int MAX_SIZE = 1_000;
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     /** Each read the set asked for, answered by the test when it completes the sink. */
     private final List<Sinks.One<Set<String>>> reads = new ArrayList<>();
-    private final BlockedUsers blocked = new BlockedUsers(limit -> {
+    private final SetSnapshot blocked = new SetSnapshot("blocked users", limit -> {
         Sinks.One<Set<String>> read = Sinks.one();
         reads.add(read);
         return read.asMono();
-    }, MAX_AGE, now::get);
+    }, MAX_SIZE, MAX_AGE, now::get);
 
     @Test
     void manyUsersAreAnsweredByOneReadOfTheSet() {
-        assertThat(blocked.isBlocked("u1")).as("no set yet: the caller reads the user").isNull();
+        assertThat(blocked.contains("u1")).as("no set yet: the caller reads the user").isNull();
         assertThat(reads).hasSize(1);
-        assertThat(blocked.isBlocked("u2")).as("a read in flight is not started twice").isNull();
+        assertThat(blocked.contains("u2")).as("a read in flight is not started twice").isNull();
         assertThat(reads).hasSize(1);
 
         reads.get(0).tryEmitValue(Set.of("u7", "u9"));
 
-        IntStream.range(0, 1_000).forEach(user -> assertThat(blocked.isBlocked("u" + user))
+        IntStream.range(0, 1_000).forEach(user -> assertThat(blocked.contains("u" + user))
                 .isEqualTo(user == 7 || user == 9));
         assertThat(reads).hasSize(1);
     }
@@ -45,73 +46,73 @@ class BlockedUsersTest {
     void theSetIsReadAgainHalfwayAndNotUsedPastItsAge() {
         answerRead(Set.of("u1"));
         now.addAndGet(MAX_AGE.toNanos() / 2 - 1);
-        assertThat(blocked.isBlocked("u1")).isTrue();
+        assertThat(blocked.contains("u1")).isTrue();
         assertThat(reads).hasSize(1);
 
         now.addAndGet(1);
-        assertThat(blocked.isBlocked("u1")).as("half the age: still answered, and read again").isTrue();
+        assertThat(blocked.contains("u1")).as("half the age: still answered, and read again").isTrue();
         assertThat(reads).hasSize(2);
 
         now.addAndGet(MAX_AGE.toNanos() / 2);
-        assertThat(blocked.isBlocked("u1")).as("the read has not come back and the set is too old").isNull();
+        assertThat(blocked.contains("u1")).as("the read has not come back and the set is too old").isNull();
         reads.get(1).tryEmitValue(Set.of());
-        assertThat(blocked.isBlocked("u1")).as("the newer set: unblocked").isFalse();
+        assertThat(blocked.contains("u1")).as("the newer set: unblocked").isFalse();
     }
 
     @Test
     void aFailedReadLeavesTheOldSetUntilItIsTooOldThenReadsAgain() {
         answerRead(Set.of("u1"));
         now.addAndGet(MAX_AGE.toNanos() / 2);
-        assertThat(blocked.isBlocked("u1")).isTrue();
+        assertThat(blocked.contains("u1")).isTrue();
         reads.get(1).tryEmitError(new IllegalStateException("MongoDB is down"));
 
-        assertThat(blocked.isBlocked("u1")).as("the previous set still serves").isTrue();
+        assertThat(blocked.contains("u1")).as("the previous set still serves").isTrue();
         assertThat(reads).as("the failed read is tried again at the next question").hasSize(3);
         now.addAndGet(MAX_AGE.toNanos() / 2);
-        assertThat(blocked.isBlocked("u1")).isNull();
+        assertThat(blocked.contains("u1")).isNull();
     }
 
     @Test
     void aStatusStoredHereWinsOverASetReadBeforeItAndNotOverOneReadAfter() {
         answerRead(Set.of());
         now.addAndGet(10);
-        blocked.remember("u1", true);
-        assertThat(blocked.isBlocked("u1")).isTrue();
+        blocked.record("u1", true);
+        assertThat(blocked.contains("u1")).isTrue();
 
         // A read that started before the block was stored does not have it: the block stays.
         now.addAndGet(MAX_AGE.toNanos() / 2);
-        blocked.isBlocked("u2");
+        blocked.contains("u2");
         now.addAndGet(10);
-        blocked.remember("u1", true);
+        blocked.record("u1", true);
         reads.get(1).tryEmitValue(Set.of());
-        assertThat(blocked.isBlocked("u1")).isTrue();
+        assertThat(blocked.contains("u1")).isTrue();
 
         // A read that started after the block was stored is the truth, here: unblocked meanwhile elsewhere.
         now.addAndGet(MAX_AGE.toNanos() / 2);
-        blocked.isBlocked("u2");
+        blocked.contains("u2");
         reads.get(2).tryEmitValue(Set.of());
-        assertThat(blocked.isBlocked("u1")).isFalse();
+        assertThat(blocked.contains("u1")).isFalse();
     }
 
     @Test
     void tooManyBlockedUsersOrNoAgeMeanNoSet() {
         Set<String> many = new HashSet<>();
-        IntStream.rangeClosed(0, BlockedUsers.MAX_BLOCKED).forEach(user -> many.add("u" + user));
+        IntStream.rangeClosed(0, MAX_SIZE).forEach(user -> many.add("u" + user));
         answerRead(many);
-        assertThat(blocked.isBlocked("u1")).isNull();
+        assertThat(blocked.contains("u1")).isNull();
 
         List<Integer> asked = new ArrayList<>();
-        BlockedUsers never = new BlockedUsers(limit -> {
+        SetSnapshot never = new SetSnapshot("blocked users", limit -> {
             asked.add(limit);
             return Mono.just(Set.of());
-        }, Duration.ZERO, now::get);
-        assertThat(never.isBlocked("u1")).isNull();
+        }, MAX_SIZE, Duration.ZERO, now::get);
+        assertThat(never.contains("u1")).isNull();
         assertThat(asked).isEmpty();
     }
 
     /** Starts the first read and answers it. */
     private void answerRead(Set<String> ids) {
-        assertThat(blocked.isBlocked("anyone")).isNull();
+        assertThat(blocked.contains("anyone")).isNull();
         reads.get(reads.size() - 1).tryEmitValue(ids);
     }
 }
