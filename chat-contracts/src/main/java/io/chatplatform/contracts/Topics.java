@@ -25,6 +25,17 @@ public final class Topics {
     }
 
     /**
+     * The partitions a topic is created with, by whichever service ensures it first (each passes this, so the count
+     * does not depend on which started first). A consumer group handles each partition's records one at a time, so
+     * the count is also how many records of the topic one group works on side by side: {@link #CHAT_MESSAGES}, which
+     * moderation and notification process with a few database and Redis round trips per record, gets 6; the others
+     * 3. An existing topic keeps its count (adding partitions would move keys, and so conversations, between them).
+     */
+    public static int partitions(String topic) {
+        return CHAT_MESSAGES.equals(topic) || CHAT_ROOM_EVENTS.equals(topic) ? 6 : 3;
+    }
+
+    /**
      * The Redis Pub/Sub channel for one user's live events (DMs, receipts, forced disconnects).
      *
      * @throws IllegalArgumentException if the id is null or blank, which would address a shared channel

@@ -41,8 +41,6 @@ class LaterVerdicts implements SmartLifecycle {
     static final String GROUP = "chat-service-verdicts";
 
     private static final Logger log = LoggerFactory.getLogger(LaterVerdicts.class);
-    /** As moderation-service creates it; whichever service starts first creates it. */
-    private static final int PARTITIONS = 3;
 
     private final KafkaSubscriber kafka;
     private final MessageModeration moderation;
@@ -58,7 +56,7 @@ class LaterVerdicts implements SmartLifecycle {
         this.properties = properties;
         // Subscribing to a missing topic would let the broker auto-create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.MODERATION_EVENTS, PARTITIONS, 1))));
+                TopicSpec.of(Topics.MODERATION_EVENTS, Topics.partitions(Topics.MODERATION_EVENTS), 1))));
     }
 
     @Override

@@ -48,7 +48,6 @@ import reactor.core.publisher.Mono;
 public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final int PARTITIONS = 3;
     /** Documents cleared, and DM conversations published, side by side within a batch. */
     private static final int CONCURRENCY = 32;
     /**
@@ -103,8 +102,8 @@ public class OutboxRelay implements SmartLifecycle {
         this.lease = new OutboxLease(mongo, this.properties.leaseDuration(), this.clock);
         // Until it succeeds once, each poll tries again (cache only the success).
         this.topicsReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                        TopicSpec.of(Topics.CHAT_ROOM_EVENTS, PARTITIONS, 1),
-                        TopicSpec.of(Topics.CHAT_MESSAGES, PARTITIONS, 1))))
+                        TopicSpec.of(Topics.CHAT_ROOM_EVENTS, Topics.partitions(Topics.CHAT_ROOM_EVENTS), 1),
+                        TopicSpec.of(Topics.CHAT_MESSAGES, Topics.partitions(Topics.CHAT_MESSAGES), 1))))
                 .cache(done -> Duration.ofMillis(Long.MAX_VALUE), failed -> Duration.ZERO, () -> Duration.ofMillis(Long.MAX_VALUE));
     }
 

@@ -46,8 +46,6 @@ public class AuthEventsConsumer implements SmartLifecycle {
     public static final String GROUP = "chat-service";
 
     private static final Logger log = LoggerFactory.getLogger(AuthEventsConsumer.class);
-    /** As auth-service creates it; whichever service starts first creates it, the other leaves it as it is. */
-    private static final int PARTITIONS = 3;
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(30);
 
@@ -67,7 +65,7 @@ public class AuthEventsConsumer implements SmartLifecycle {
         this.properties = properties;
         // Subscribing to a missing topic would let the broker auto-create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.AUTH_EVENTS, PARTITIONS, 1))));
+                TopicSpec.of(Topics.AUTH_EVENTS, Topics.partitions(Topics.AUTH_EVENTS), 1))));
     }
 
     @Override

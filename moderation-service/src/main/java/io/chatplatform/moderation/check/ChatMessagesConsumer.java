@@ -46,7 +46,6 @@ class ChatMessagesConsumer implements SmartLifecycle {
 
     static final String GROUP = "moderation-service";
     private static final Logger log = LoggerFactory.getLogger(ChatMessagesConsumer.class);
-    private static final int PARTITIONS = 6;
 
     private final KafkaSubscriber kafka;
     private final RulesEngine engine;
@@ -68,7 +67,7 @@ class ChatMessagesConsumer implements SmartLifecycle {
         this.clock = clock.orElse(Clock.systemUTC());
         // Subscribing to a missing topic would let the broker create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.CHAT_MESSAGES, PARTITIONS, 1))));
+                TopicSpec.of(Topics.CHAT_MESSAGES, Topics.partitions(Topics.CHAT_MESSAGES), 1))));
     }
 
     @Override

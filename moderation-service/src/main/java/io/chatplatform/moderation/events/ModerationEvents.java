@@ -26,7 +26,6 @@ public class ModerationEvents {
 
     /** The producer name in every envelope. */
     public static final String PRODUCER = "moderation-service";
-    private static final int PARTITIONS = 3;
 
     private final KafkaPublisher kafka;
     private final Mono<Void> topicReady;
@@ -34,7 +33,7 @@ public class ModerationEvents {
     ModerationEvents(KafkaPublisher kafka, KafkaTopics topics) {
         this.kafka = kafka;
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.MODERATION_EVENTS, PARTITIONS, 1)))).cache();
+                TopicSpec.of(Topics.MODERATION_EVENTS, Topics.partitions(Topics.MODERATION_EVENTS), 1)))).cache();
     }
 
     /**

@@ -25,7 +25,6 @@ import reactor.core.scheduler.Schedulers;
 public class DeadLetters {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
-    private static final int PARTITIONS = 3;
 
     private final KafkaPublisher kafka;
     private final NotificationMetrics metrics;
@@ -35,7 +34,7 @@ public class DeadLetters {
         this.kafka = kafka;
         this.metrics = metrics;
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                        TopicSpec.of(Topics.NOTIFICATION_DEAD_LETTER, PARTITIONS, 1))))
+                        TopicSpec.of(Topics.NOTIFICATION_DEAD_LETTER, Topics.partitions(Topics.NOTIFICATION_DEAD_LETTER), 1))))
                 .cache(done -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO,
                         () -> Duration.ofMillis(Long.MAX_VALUE));
     }

@@ -1,6 +1,7 @@
 package io.chatplatform.notification.delivery;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.InboundRecord;
@@ -37,8 +38,6 @@ public abstract class GroupConsumer implements SmartLifecycle {
     public static final String GROUP = "notification-service";
 
     private static final Logger log = LoggerFactory.getLogger(GroupConsumer.class);
-    /** As the producing services create them; whoever starts first creates the topic. */
-    private static final int PARTITIONS = 3;
     /** How long stopping waits for running handlers; an SMTP send with its retries fits in it. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
 
@@ -55,7 +54,8 @@ public abstract class GroupConsumer implements SmartLifecycle {
         this.kafka = kafka;
         this.topic = topic;
         // Subscribing to a missing topic would let the broker create it with its default partition count.
-        this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(TopicSpec.of(topic, PARTITIONS, 1))));
+        this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
+                TopicSpec.of(topic, Topics.partitions(topic), 1))));
     }
 
     /** Handles one event; completes when its effects are stored, so only then is the offset committed. */
