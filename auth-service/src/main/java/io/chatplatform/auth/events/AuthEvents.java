@@ -43,7 +43,7 @@ public class AuthEvents {
 
     /** Creates {@code auth.events} if missing (3 partitions, as user events need per-user order only). */
     public Mono<Void> ensureTopic() {
-        return topics.ensureTopics(List.of(TopicSpec.of(Topics.AUTH_EVENTS, Topics.partitions(Topics.AUTH_EVENTS), 1)));
+        return topics.ensureTopics(List.of(TopicSpec.platformTopic(Topics.AUTH_EVENTS)));
     }
 
     /**

@@ -56,7 +56,7 @@ class LaterVerdicts implements SmartLifecycle {
         this.properties = properties;
         // Subscribing to a missing topic would let the broker auto-create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.MODERATION_EVENTS, Topics.partitions(Topics.MODERATION_EVENTS), 1))));
+                TopicSpec.platformTopic(Topics.MODERATION_EVENTS))));
     }
 
     @Override

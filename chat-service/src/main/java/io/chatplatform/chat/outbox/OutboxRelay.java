@@ -102,8 +102,8 @@ public class OutboxRelay implements SmartLifecycle {
         this.lease = new OutboxLease(mongo, this.properties.leaseDuration(), this.clock);
         // Until it succeeds once, each poll tries again (cache only the success).
         this.topicsReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                        TopicSpec.of(Topics.CHAT_ROOM_EVENTS, Topics.partitions(Topics.CHAT_ROOM_EVENTS), 1),
-                        TopicSpec.of(Topics.CHAT_MESSAGES, Topics.partitions(Topics.CHAT_MESSAGES), 1))))
+                        TopicSpec.platformTopic(Topics.CHAT_ROOM_EVENTS),
+                        TopicSpec.platformTopic(Topics.CHAT_MESSAGES))))
                 .cache(done -> Duration.ofMillis(Long.MAX_VALUE), failed -> Duration.ZERO, () -> Duration.ofMillis(Long.MAX_VALUE));
     }
 

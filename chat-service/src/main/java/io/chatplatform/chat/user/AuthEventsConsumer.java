@@ -65,7 +65,7 @@ public class AuthEventsConsumer implements SmartLifecycle {
         this.properties = properties;
         // Subscribing to a missing topic would let the broker auto-create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.AUTH_EVENTS, Topics.partitions(Topics.AUTH_EVENTS), 1))));
+                TopicSpec.platformTopic(Topics.AUTH_EVENTS))));
     }
 
     @Override

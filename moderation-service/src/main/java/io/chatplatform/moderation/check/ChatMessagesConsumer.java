@@ -67,7 +67,7 @@ class ChatMessagesConsumer implements SmartLifecycle {
         this.clock = clock.orElse(Clock.systemUTC());
         // Subscribing to a missing topic would let the broker create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.CHAT_MESSAGES, Topics.partitions(Topics.CHAT_MESSAGES), 1))));
+                TopicSpec.platformTopic(Topics.CHAT_MESSAGES))));
     }
 
     @Override

@@ -33,7 +33,7 @@ public class ModerationEvents {
     ModerationEvents(KafkaPublisher kafka, KafkaTopics topics) {
         this.kafka = kafka;
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(Topics.MODERATION_EVENTS, Topics.partitions(Topics.MODERATION_EVENTS), 1)))).cache();
+                TopicSpec.platformTopic(Topics.MODERATION_EVENTS)))).cache();
     }
 
     /**

@@ -34,7 +34,7 @@ public class DeadLetters {
         this.kafka = kafka;
         this.metrics = metrics;
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                        TopicSpec.of(Topics.NOTIFICATION_DEAD_LETTER, Topics.partitions(Topics.NOTIFICATION_DEAD_LETTER), 1))))
+                        TopicSpec.platformTopic(Topics.NOTIFICATION_DEAD_LETTER))))
                 .cache(done -> Duration.ofMillis(Long.MAX_VALUE), error -> Duration.ZERO,
                         () -> Duration.ofMillis(Long.MAX_VALUE));
     }

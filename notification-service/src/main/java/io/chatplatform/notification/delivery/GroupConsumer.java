@@ -1,7 +1,6 @@
 package io.chatplatform.notification.delivery;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.InboundRecord;
@@ -54,8 +53,7 @@ public abstract class GroupConsumer implements SmartLifecycle {
         this.kafka = kafka;
         this.topic = topic;
         // Subscribing to a missing topic would let the broker create it with its default partition count.
-        this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(
-                TopicSpec.of(topic, Topics.partitions(topic), 1))));
+        this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(TopicSpec.platformTopic(topic))));
     }
 
     /** Handles one event; completes when its effects are stored, so only then is the offset committed. */

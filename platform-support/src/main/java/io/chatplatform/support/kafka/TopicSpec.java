@@ -1,5 +1,6 @@
 package io.chatplatform.support.kafka;
 
+import io.chatplatform.contracts.Topics;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,6 +20,15 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
             throw new IllegalArgumentException("partitions and replicationFactor must be at least 1");
         }
         config = config == null ? Map.of() : Map.copyOf(config);
+    }
+
+    /**
+     * One of the platform's topics ({@link Topics}) as every service creates it when missing: the partition count
+     * from {@link Topics#partitions}, so it does not depend on which service started first, one replica (a cluster's
+     * broker creates its own topics with its own settings), no extra configuration.
+     */
+    public static TopicSpec platformTopic(String name) {
+        return of(name, Topics.partitions(name), 1);
     }
 
     /** A topic without extra configuration. */
