@@ -5,6 +5,7 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.LongStream;
 import io.chatplatform.chat.conversation.Conversation;
@@ -250,6 +251,12 @@ public class MessageStore {
     /**
      * Entries with {@code fromSeq <= seq <= toSeq}, looked up by seq ({@code $in} on the unique (conversation, seq)
      * index: exact lookups on MongoDB and on the embedded server alike), ascending or descending.
+     *
+     * <p>Sorted here rather than by the server, and read whole rather than without the outbox: a window holds at
+     * most 1,001 entries (a page and one more, or the unread entries counted); the embedded server sorts by comparing
+     * documents field by field and answers a projection with a deep copy of every document (together 13% of a
+     * profile of history reads at 500 pages/s). An entry's outbox is empty once the relay has published it, normally
+     * milliseconds after the send.
      */
     private Flux<StoredMessage> window(String conversationId, long fromSeq, long toSeq, boolean descending) {
         long from = Math.max(1, fromSeq);
@@ -257,10 +264,11 @@ public class MessageStore {
             return Flux.empty();
         }
         List<Long> seqs = LongStream.rangeClosed(from, toSeq).boxed().toList();
-        Query entries = query(where("conversationId").is(conversationId).and("seq").in(seqs))
-                .with(Sort.by(descending ? Sort.Direction.DESC : Sort.Direction.ASC, "seq"));
-        entries.fields().exclude("pendingEvents");
-        return indexesReady.thenMany(mongo.find(entries, StoredMessage.class));
+        Query entries = query(where("conversationId").is(conversationId).and("seq").in(seqs));
+        Comparator<StoredMessage> bySeq = Comparator.comparingLong(StoredMessage::seq);
+        return indexesReady.thenMany(mongo.find(entries, StoredMessage.class))
+                .collectSortedList(descending ? bySeq.reversed() : bySeq)
+                .flatMapIterable(sorted -> sorted);
     }
 
     /**
