@@ -80,6 +80,33 @@ class ConcurrentSendIT extends ChatServiceITSupport {
         assertThat(seqs(fromSecond)).containsExactlyElementsOf(stored);
     }
 
+    @Test
+    void theFirstPageReadOnOneInstanceShowsWhatTheOtherStoredBeyondWhatItKnows() {
+        String owner = newUser();
+        String roomId = createRoom(owner, "Elsewhere", "private");
+        // Senders take turns: one user may send 30 messages to a room per 10 s.
+        List<String> senders = List.of(owner, newUser(), newUser(), newUser());
+        senders.subList(1, senders.size()).forEach(member -> addMember(owner, roomId, member));
+        for (int key = 0; key < 5; key++) {
+            sendTo(secondPort, senders.get(key % senders.size()), roomId, key);
+        }
+        // This instance stored nothing here: the latest seq and the page come from one read.
+        Map<?, ?> first = history(owner, roomId, "?limit=3");
+        assertThat(seqs(first)).containsExactly(3L, 4L, 5L);
+        assertThat(first.get("latestSeq")).isEqualTo(5);
+        assertThat(first.get("hasMore")).isEqualTo(true);
+
+        // Then more entries than the read probes beyond what this instance knows (it now knows seq 5).
+        for (int key = 5; key < 60; key++) {
+            sendTo(secondPort, senders.get(key % senders.size()), roomId, key);
+        }
+        Map<?, ?> later = history(owner, roomId, "?limit=3");
+        assertThat(seqs(later)).containsExactly(58L, 59L, 60L);
+        assertThat(later.get("latestSeq")).isEqualTo(60);
+        assertThat(seqs(history(owner, roomId, "?limit=200")))
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 60).boxed().toList());
+    }
+
     private static Sent sendTo(int port, String sender, String roomId, int key) {
         EntityExchangeResult<Map> result = as(port, sender).post()
                 .uri("/api/conversations/{id}/messages", roomId)

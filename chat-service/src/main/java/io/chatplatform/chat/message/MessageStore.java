@@ -46,6 +46,11 @@ public class MessageStore {
      * latest seq (usually this close), and most sends skip a write.
      */
     static final int LAST_SEQ_STRIDE = 16;
+    /**
+     * Seqs above the latest one known that {@link #newest} reads along with the page: two strides of {@code lastSeq},
+     * so that an instance without a hint of its own usually finds the latest seq in the same read.
+     */
+    private static final int NEWEST_PROBE = 2 * LAST_SEQ_STRIDE;
     /** Unread counting stops here: a badge shows "500+" long before anyone reads them one by one. */
     public static final int UNREAD_CAP = 500;
     private static final List<String> CHANGE_KINDS =
@@ -272,6 +277,44 @@ public class MessageStore {
     }
 
     /**
+     * The newest {@code count} entries (newest first) and the conversation's latest seq. One read: the window below the
+     * latest seq this instance knows and {@value #NEWEST_PROBE} seqs above it, where entries stored by another instance
+     * show up; seqs are gap-free, so the highest one found is the latest unless the whole probe was taken (then the
+     * search goes on upward and the window is read again). Saves the separate lookup of the latest seq that
+     * {@link #latestSeq} and {@link #range} make for the first page of a conversation.
+     */
+    Mono<Newest> newest(Conversation conversation, int count) {
+        String conversationId = conversation.id();
+        Long hint = seqHints.latest(conversationId);
+        long floor = Math.max(hint == null ? -1 : hint, conversation.knownSeq());
+        if (floor < 0) {
+            return latestSeq(conversation).flatMap(latest -> newestBelow(conversationId, count, latest));
+        }
+        return window(conversationId, floor - count + 1, floor + NEWEST_PROBE, true)
+                .collectList()
+                .flatMap(rows -> {
+                    long found = rows.isEmpty() ? floor : Math.max(floor, rows.get(0).seq());
+                    if (found == floor + NEWEST_PROBE) {
+                        return latestSeqFrom(conversationId, found)
+                                .flatMap(latest -> newestBelow(conversationId, count, latest));
+                    }
+                    if (found > 0) {
+                        seqHints.stored(conversationId, found);
+                    }
+                    long bottom = found - count + 1;
+                    return Mono.just(new Newest(rows.stream().filter(row -> row.seq() >= bottom).toList(), found));
+                });
+    }
+
+    private Mono<Newest> newestBelow(String conversationId, int count, long latest) {
+        return range(conversationId, 0, 0, count, false, latest).collectList().map(rows -> new Newest(rows, latest));
+    }
+
+    /** See {@link #newest}. */
+    record Newest(List<StoredMessage> entries, long latestSeq) {
+    }
+
+    /**
      * Up to {@code limit} entries with {@code after < seq < before} (0 = unbounded), ascending from {@code after} or
      * descending from {@code before} (or from {@code latest}). Seqs are gap-free, so the page is a window of seqs
      * looked up by key; only retention leaves holes, at the old end: an ascending page that meets one reads the log
@@ -479,11 +522,11 @@ public class MessageStore {
      * (a run of edits and deletes) by scanning the log.
      */
     Mono<StoredMessage> lastMessage(Conversation conversation) {
-        return latestSeq(conversation)
-                .flatMap(latest -> window(conversation.id(), latest - LAST_MESSAGE_WINDOW + 1, latest, true)
+        return newest(conversation, LAST_MESSAGE_WINDOW)
+                .flatMap(newest -> Flux.fromIterable(newest.entries())
                         .filter(StoredMessage::isMessage)
                         .next()
-                        .switchIfEmpty(Mono.defer(() -> latest > LAST_MESSAGE_WINDOW
+                        .switchIfEmpty(Mono.defer(() -> newest.latestSeq() > LAST_MESSAGE_WINDOW
                                 ? lastMessageInLog(conversation.id())
                                 : Mono.empty())));
     }
