@@ -270,13 +270,13 @@ public class MessageService {
     }
 
     private Mono<HistoryPage> page(Conversation conversation, long before, long after, int limit) {
-        boolean ascending = after > 0;
         // One extra row says whether there is more in the requested direction.
         if (before == 0 && after == 0) {
             // The first page, which every opened conversation reads: the latest seq comes with it.
             return store.newest(conversation, limit + 1)
                     .map(newest -> HistoryPage.of(newest.entries(), limit, false, newest.latestSeq()));
         }
+        boolean ascending = after > 0;
         return store.latestSeq(conversation)
                 .flatMap(latest -> store.range(conversation.id(), after, before, limit + 1, ascending, latest)
                         .collectList()

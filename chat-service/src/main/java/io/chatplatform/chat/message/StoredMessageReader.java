@@ -29,7 +29,7 @@ public final class StoredMessageReader implements Converter<Document, StoredMess
                 source.getString("conversationId"),
                 source.getString("conversationKind"),
                 strings(source, "participants"),
-                longValue(source.get("seq"), 0L),
+                seq(source.get("seq")),
                 source.getString("kind"),
                 source.getString("senderId"),
                 source.getString("clientMsgId"),
@@ -44,7 +44,7 @@ public final class StoredMessageReader implements Converter<Document, StoredMess
                 source.getString("moderationState"),
                 hiddenBy(source.get("moderation", Document.class)),
                 source.getString("targetId"),
-                source.get("targetSeq") == null ? null : longValue(source.get("targetSeq"), 0L));
+                source.get("targetSeq") instanceof Number targetSeq ? targetSeq.longValue() : null);
     }
 
     /** Ids are UUID strings; one that looks like an ObjectId was stored as one, and reads back as its hex. */
@@ -52,8 +52,8 @@ public final class StoredMessageReader implements Converter<Document, StoredMess
         return id instanceof ObjectId objectId ? objectId.toHexString() : (String) id;
     }
 
-    private static long longValue(Object value, long missing) {
-        return value instanceof Number number ? number.longValue() : missing;
+    private static long seq(Object value) {
+        return value instanceof Number number ? number.longValue() : 0L;
     }
 
     private static Instant instant(Object value) {
