@@ -21,7 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param retention     the scheduled purge of expired messages
  * @param accessCacheTtl how long an instance answers "does this conversation exist, is this user a member" from
  *                      memory: the longest a removal or a room deletion made through another instance takes to reach
- *                      this one (the instance that makes the change applies it at once); 0s reads MongoDB every time
+ *                      this one (the instance that makes the change applies it at once); 0s reads the conversation
+ *                      every time
+ * @param membershipCacheTtl how long an instance keeps a membership it read while the conversation's member version
+ *                      (raised by every removal) stays the same: it bounds memory and how long a removal written
+ *                      outside chat-service goes unseen, not how long a removal made through chat-service takes
  */
 @Validated
 @ConfigurationProperties("chat.chat-service")
@@ -31,7 +35,8 @@ public record ChatProperties(
         @DefaultValue @Valid @NotNull History history,
         @DefaultValue @Valid @NotNull Outbox outbox,
         @DefaultValue @Valid @NotNull Retention retention,
-        @DefaultValue("1s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 1) Duration accessCacheTtl) {
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 0) @DurationMax(minutes = 1) Duration accessCacheTtl,
+        @DefaultValue("5m") @NotNull @DurationMin(millis = 0) @DurationMax(hours = 1) Duration membershipCacheTtl) {
 
     /**
      * @param defaultLimit page size when the client gives none

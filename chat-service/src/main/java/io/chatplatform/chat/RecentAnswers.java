@@ -18,6 +18,10 @@ import reactor.core.publisher.Mono;
  * are swept at most once per {@code ttl}, which bounds the map to the keys asked about in about the last two
  * {@code ttl}s.
  *
+ * <p>An answer can also carry the version of what it depends on ({@link #get(String, long)}): it is then reused only
+ * while the version asked with is not newer than the one it was read under, so a change that raises the version
+ * (a member removed from a room) reaches every instance as soon as it sees the new version, however long the TTL.
+ *
  * @param <V> the answer
  */
 public final class RecentAnswers<V> {
@@ -44,21 +48,30 @@ public final class RecentAnswers<V> {
 
     /** The answer for {@code key}, from memory when the entry is fresh. */
     public Mono<V> get(String key) {
+        return get(key, 0);
+    }
+
+    /**
+     * The answer for {@code key}, from memory when the entry is fresh and was read under {@code version} or a later
+     * one. Read again otherwise, and remembered under {@code version}: the caller must have learnt that version
+     * before this call, so that the read happens after every change the version counts.
+     */
+    public Mono<V> get(String key, long version) {
         long now = nanoTime.getAsLong();
         Entry<V> entry = entries.get(key);
-        if (entry != null && entry.isFresh(now)) {
+        if (entry != null && entry.isValid(now, version)) {
             return entry.answer();
         }
         sweepIfDue(now);
-        return entries.compute(key, (id, current) -> current != null && current.isFresh(now)
+        return entries.compute(key, (id, current) -> current != null && current.isValid(now, version)
                         ? current
-                        : new Entry<>(load(id), now + ttlNanos))
+                        : new Entry<>(load(id), now + ttlNanos, version))
                 .answer();
     }
 
     /** Replaces the entry with an answer this instance just stored, so its own questions see it at once. */
     public void put(String key, V answer) {
-        entries.put(key, new Entry<>(Mono.just(answer), nanoTime.getAsLong() + ttlNanos));
+        entries.put(key, new Entry<>(Mono.just(answer), nanoTime.getAsLong() + ttlNanos, 0));
     }
 
     /** Drops the entry (this instance just changed what it was read from): the next question reads again. */
@@ -83,11 +96,18 @@ public final class RecentAnswers<V> {
         }
     }
 
-    /** An answer and the monotonic time after which it may no longer be used. */
-    private record Entry<V>(Mono<V> answer, long expiresAt) {
+    /**
+     * An answer, the monotonic time after which it may no longer be used, and the version it was read under (0 when
+     * none is asked for).
+     */
+    private record Entry<V>(Mono<V> answer, long expiresAt, long version) {
 
         boolean isFresh(long now) {
             return now - expiresAt < 0;
+        }
+
+        boolean isValid(long now, long currentVersion) {
+            return isFresh(now) && version >= currentVersion;
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.chatplatform.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 
@@ -105,6 +108,43 @@ class ConcurrentSendIT extends ChatServiceITSupport {
         assertThat(later.get("latestSeq")).isEqualTo(60);
         assertThat(seqs(history(owner, roomId, "?limit=200")))
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 60).boxed().toList());
+    }
+
+    /**
+     * The second instance keeps the membership it read for minutes ({@code membership-cache-ttl}, 5 min by default);
+     * a removal made through the first raises the room's member version, which the second sees when it reads the
+     * room again, after {@code access-cache-ttl} (1 s).
+     */
+    @Test
+    void aMemberRemovedThroughOneInstanceLosesAccessOnTheOtherWithinTheAccessTtl() {
+        String owner = newUser();
+        String member = newUser();
+        String roomId = createRoom(owner, "Leaving", "private");
+        addMember(owner, roomId, member);
+        sendTo(secondPort, member, roomId, 1);
+        historyOn(secondPort, member, roomId).expectStatus().isOk();
+
+        as(owner).delete()
+                .uri("/api/rooms/{id}/members/{userId}", roomId, member)
+                .exchange()
+                .expectStatus().isNoContent();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> historyOn(secondPort, member, roomId).expectStatus().isForbidden());
+        as(secondPort, member).post()
+                .uri("/api/conversations/{id}/messages", roomId)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("clientMsgId", "after-removal", "text", "still here?"))
+                .exchange()
+                .expectStatus().isForbidden();
+        // The owner, whose membership the removal did not touch, still reads there (after reading it again).
+        historyOn(secondPort, owner, roomId).expectStatus().isOk();
+    }
+
+    private static WebTestClient.ResponseSpec historyOn(int port, String viewer, String roomId) {
+        return as(port, viewer).get()
+                .uri("/api/conversations/{id}/messages?limit=10", roomId)
+                .exchange();
     }
 
     private static Sent sendTo(int port, String sender, String roomId, int key) {

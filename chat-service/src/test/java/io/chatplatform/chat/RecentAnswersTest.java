@@ -41,6 +41,26 @@ class RecentAnswersTest {
     }
 
     @Test
+    void aVersionedAnswerIsReadAgainOnceANewerVersionIsAskedFor() {
+        database.put("u1", true);
+        assertThat(cache.get("u1", 3).block()).isTrue();
+
+        database.put("u1", false);
+        assertThat(cache.get("u1", 3).block()).as("same version, within the TTL").isTrue();
+        assertThat(cache.get("u1", 2).block()).as("an older version than the answer's: still good").isTrue();
+        assertThat(loads).hasValue(1);
+
+        assertThat(cache.get("u1", 4).block()).as("a newer version: read again").isFalse();
+        assertThat(loads).hasValue(2);
+
+        database.put("u1", true);
+        assertThat(cache.get("u1", 3).block()).as("remembered under version 4, which covers 3").isFalse();
+        clock.addAndGet(TTL.toNanos());
+        assertThat(cache.get("u1", 4).block()).as("TTL over: read again whatever the version").isTrue();
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
     void anEmptyAnswerIsNotRemembered() {
         assertThat(cache.get("nobody").block()).isNull();
 

@@ -101,6 +101,10 @@ final class EqualityIndex<P> extends Index<P> {
     @Override
     public void updateInPlace(Document oldDocument, Document newDocument, P position,
                               MongoCollection<P> collection) {
+        if (NarrowingIndex.sameKeyValues(getKeys().subList(0, 1), oldDocument, newDocument)) {
+            // Only the first key is indexed, and it did not change: no need to compute both value sets.
+            return;
+        }
         Set<Object> before = values(oldDocument);
         Set<Object> after = values(newDocument);
         if (before.equals(after)) {

@@ -1,12 +1,14 @@
 package io.chatplatform.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -104,6 +106,43 @@ class MongoWireServerTest {
             members.insertOne(new Document("_id", "room-1:u99").append("c", "room-1").append("u", "u99"));
             assertThat(userIds(members, Filters.eq("c", "room-1"))).containsExactlyInAnyOrder("u1", "u7", "u10", "u99");
         }
+    }
+
+    /**
+     * A unique index is checked and moved by an update that changes its keys, and left alone by one that does not
+     * (even when the new value is another number type equal to the old one), in memory and on a file.
+     */
+    @Test
+    void updatesKeepUniqueIndexesRightWhetherTheyChangeTheKeysOrNot() throws Exception {
+        Path file = data.resolve("mongo.mv");
+        for (Path backing : java.util.Arrays.asList(null, file)) {
+            try (Running server = Running.start(backing); MongoClient client = MongoClients.create(server.uri())) {
+                MongoCollection<Document> messages = client.getDatabase("it").getCollection("messages");
+                messages.createIndex(Indexes.ascending("c", "s"), new IndexOptions().unique(true));
+                messages.insertMany(List.of(new Document("_id", "m1").append("c", "r").append("s", 1L),
+                        new Document("_id", "m2").append("c", "r").append("s", 2L)));
+
+                messages.updateOne(Filters.eq("_id", "m1"), Updates.set("text", "hello"));
+                messages.updateOne(Filters.eq("_id", "m1"), Updates.set("s", 1));
+                assertThat(bySeq(messages, 1L)).isEqualTo("m1");
+                assertThatThrownBy(() -> messages.updateOne(Filters.eq("_id", "m2"), Updates.set("s", 1L)))
+                        .isInstanceOf(MongoWriteException.class)
+                        .hasMessageContaining("duplicate key");
+                assertThat(bySeq(messages, 2L)).isEqualTo("m2");
+
+                messages.updateOne(Filters.eq("_id", "m2"), Updates.set("s", 3L));
+                assertThat(bySeq(messages, 3L)).isEqualTo("m2");
+                assertThat(bySeq(messages, 2L)).isNull();
+                messages.insertOne(new Document("_id", "m3").append("c", "r").append("s", 2L));
+                assertThat(bySeq(messages, 2L)).isEqualTo("m3");
+                assertThat(messages.find(Filters.eq("_id", "m1")).first().getString("text")).isEqualTo("hello");
+            }
+        }
+    }
+
+    private static String bySeq(MongoCollection<Document> messages, long seq) {
+        Document found = messages.find(Filters.and(Filters.eq("c", "r"), Filters.eq("s", seq))).first();
+        return found == null ? null : found.getString("_id");
     }
 
     /**

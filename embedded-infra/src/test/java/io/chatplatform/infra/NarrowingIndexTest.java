@@ -49,6 +49,36 @@ class NarrowingIndexTest {
     }
 
     @Test
+    void keysAreTheSameWhenEachIsAbsentInBothOrTheSameObjectOrAnEqualScalar() {
+        List<IndexKey> keys = List.of(new IndexKey("c", true), new IndexKey("s", true));
+        Document before = new Document("c", "room").append("s", 3L).append("text", "a");
+
+        assertThat(NarrowingIndex.sameKeyValues(keys, before, new Document("c", "room").append("s", 3L)
+                .append("text", "b"))).isTrue();
+        assertThat(NarrowingIndex.sameKeyValues(keys, new Document("x", 1), new Document("x", 2))).isTrue();
+        Document nested = new Document("a", 1);
+        assertThat(NarrowingIndex.sameKeyValues(keys, new Document("c", nested), new Document("c", nested))).isTrue();
+    }
+
+    @Test
+    void anythingElseIsLeftToTheFullComparison() {
+        List<IndexKey> keys = List.of(new IndexKey("c", true), new IndexKey("s", true));
+        Document before = new Document("c", "room").append("s", 3L);
+
+        assertThat(NarrowingIndex.sameKeyValues(keys, before, new Document("c", "room").append("s", 4L))).isFalse();
+        assertThat(NarrowingIndex.sameKeyValues(keys, before, new Document("c", "room").append("s", 3))).isFalse();
+        assertThat(NarrowingIndex.sameKeyValues(keys, before, new Document("c", "room"))).isFalse();
+        assertThat(NarrowingIndex.sameKeyValues(keys, new Document("c", "room").append("s", null),
+                new Document("c", "room"))).isFalse();
+        assertThat(NarrowingIndex.sameKeyValues(List.of(new IndexKey("c", true)), new Document("c", new Document("a", 1)),
+                new Document("c", new Document("a", 1)))).isFalse();
+        assertThat(NarrowingIndex.sameKeyValues(List.of(new IndexKey("c", true)), new Document("c", List.of(1)),
+                new Document("c", List.of(1)))).isFalse();
+        assertThat(NarrowingIndex.sameKeyValues(List.of(new IndexKey("c.d", true)), new Document("c.d", 1),
+                new Document("c.d", 1))).isFalse();
+    }
+
+    @Test
     void aHugeCartesianProductScansInstead() {
         List<Long> many = java.util.stream.LongStream.rangeClosed(1, 3_000).boxed().toList();
         assertThat(bySeq.canHandle(new Document("c", "room").append("s", new Document("$in", many)))).isFalse();

@@ -26,6 +26,9 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param lastSeq       a seq known to be stored in the conversation, raised after every 16th store: never above the real
  *                      latest seq, usually less than a stride below it. Reads start from it instead of searching the log.
  *                      Null in documents written before it existed: then the log is searched once and it is set.
+ * @param membersVersion raised after every removal of a member: an instance keeps a membership it read for as long as
+ *                      the conversation it reads next still has the version it read the membership under (0 in
+ *                      documents written before it existed)
  */
 @Document("conversations")
 public record Conversation(
@@ -43,7 +46,8 @@ public record Conversation(
         Boolean deleted,
         Boolean outboxPending,
         List<PendingEvent> pendingEvents,
-        Long lastSeq) {
+        Long lastSeq,
+        Long membersVersion) {
 
     public static final String ROOM = "room";
     public static final String DM = "dm";
@@ -53,12 +57,13 @@ public record Conversation(
         deleted = Boolean.TRUE.equals(deleted);
         outboxPending = Boolean.TRUE.equals(outboxPending);
         pendingEvents = pendingEvents == null ? List.of() : pendingEvents;
+        membersVersion = membersVersion == null ? 0L : membersVersion;
     }
 
     /** The same conversation with {@code event} in its outbox. */
     Conversation withEvent(PendingEvent event) {
         return new Conversation(id, kind, name, nameLower, topic, visibility, moderationMode, retentionDays, createdBy,
-                createdAt, participants, deleted, true, List.of(event), lastSeq);
+                createdAt, participants, deleted, true, List.of(event), lastSeq, membersVersion);
     }
 
     /** {@link #lastSeq()}, or -1 when this document predates it. */

@@ -17,7 +17,7 @@ public class ConversationAccess {
     /** The conversation and the caller's membership; 404 problem if unknown, 403 problem if not a member. */
     public Mono<Membership> requireMember(String conversationId, String userId) {
         return existing(conversationId)
-                .flatMap(conversation -> store.findRecentMember(conversationId, userId)
+                .flatMap(conversation -> store.findRecentMember(conversation, userId)
                         .switchIfEmpty(Mono.error(() -> Problems.notAMember(conversationId)))
                         .map(member -> new Membership(conversation, member)));
     }

@@ -31,18 +31,24 @@ public class ConversationStore {
     private final OutboxMarkers markers;
     private final Mono<Void> indexesReady;
     /**
-     * Conversations and memberships as the access check last read them, for at most
-     * {@code chat.chat-service.access-cache-ttl}: every send and history read asks the same two questions. This
-     * instance's own changes replace the answers at once; another instance's reach it within the TTL.
+     * Conversations as the access check last read them, for at most {@code chat.chat-service.access-cache-ttl}: every
+     * send and history read asks the same two questions (does it exist, is the caller a member). This instance's own
+     * changes replace the answers at once; another instance's reach it within the TTL.
      */
     private final RecentAnswers<Conversation> recentConversations;
+    /**
+     * Memberships as the access check last read them, each under the conversation's member version it was read after,
+     * for up to {@code membership-cache-ttl}. A user sends or reads far less often than once a second, so a 1 s answer
+     * was nearly always read again: one MongoDB read per send. A removal raises the version, and the conversation is
+     * read again within {@code access-cache-ttl}, so a removal still reaches every instance within that.
+     */
     private final RecentAnswers<Member> recentMembers;
 
     ConversationStore(ReactiveMongoTemplate mongo, OutboxMarkers markers, ChatProperties properties) {
         this.mongo = mongo;
         this.markers = markers;
         this.recentConversations = new RecentAnswers<>(this::find, properties.accessCacheTtl(), System::nanoTime);
-        this.recentMembers = new RecentAnswers<>(this::findMember, properties.accessCacheTtl(), System::nanoTime);
+        this.recentMembers = new RecentAnswers<>(this::findMember, properties.membershipCacheTtl(), System::nanoTime);
         // Created once on first use and awaited by every operation, without blocking startup.
         this.indexesReady = ensureIndexes().cache();
     }
@@ -85,9 +91,12 @@ public class ConversationStore {
         return recentConversations.get(conversationId);
     }
 
-    /** The membership as read at most {@code access-cache-ttl} ago, like {@link #findRecent}: for the access check. */
-    Mono<Member> findRecentMember(String conversationId, String userId) {
-        return recentMembers.get(Member.idOf(conversationId, userId));
+    /**
+     * The membership as read after {@code conversation} (a read of it, such as {@link #findRecent}'s, made before
+     * this call) was last given a new member version, at most {@code membership-cache-ttl} ago: for the access check.
+     */
+    Mono<Member> findRecentMember(Conversation conversation, String userId) {
+        return recentMembers.get(Member.idOf(conversation.id(), userId), conversation.membersVersion());
     }
 
     /** The membership, unless there is none or it was removed. */
@@ -157,7 +166,14 @@ public class ConversationStore {
                         .switchIfEmpty(Mono.defer(() -> mongo.findById(id, Member.class))));
     }
 
-    /** Marks a membership removed with {@code event} in its outbox; false if it was not a member. */
+    /**
+     * Marks a membership removed with {@code event} in its outbox, then raises the conversation's member version, so
+     * that other instances stop answering from the membership they keep; false if it was not a member.
+     *
+     * <p>In this order: a membership read after the raise is read after the removal. The version is raised even when
+     * there was nothing to remove, so repeating a removal whose raise failed (or whose instance stopped in between)
+     * completes it.
+     */
     Mono<Boolean> removeMember(String conversationId, String userId, PendingEvent event) {
         Update update = new Update().set("removed", true)
                 .set("outboxPending", true)
@@ -165,11 +181,19 @@ public class ConversationStore {
         String id = Member.idOf(conversationId, userId);
         return indexesReady.then(mongo.updateFirst(query(where("_id").is(id)
                         .and("removed").ne(true)), update, Member.class))
+                .flatMap(result -> raiseMembersVersion(conversationId).thenReturn(result))
                 .doFinally(signal -> recentMembers.forget(id))
                 .map(result -> result.getModifiedCount() > 0)
                 .flatMap(removed -> removed
                         ? marked(OutboxMarkers.MEMBER, id, conversationId).thenReturn(true)
                         : Mono.just(false));
+    }
+
+    private Mono<Void> raiseMembersVersion(String conversationId) {
+        return mongo.updateFirst(query(where("_id").is(conversationId)), new Update().inc("membersVersion", 1),
+                        Conversation.class)
+                .doFinally(signal -> recentConversations.forget(conversationId))
+                .then();
     }
 
     /**
@@ -237,7 +261,7 @@ public class ConversationStore {
                     Conversation changed = new Conversation(room.id(), room.kind(), name,
                             name.toLowerCase(java.util.Locale.ROOT), topic, room.visibility(), room.moderationMode(),
                             room.retentionDays(), room.createdBy(), room.createdAt(), room.participants(), false, true,
-                            List.of(), room.lastSeq());
+                            List.of(), room.lastSeq(), room.membersVersion());
                     Update update = new Update().set("name", changed.name())
                             .set("nameLower", changed.nameLower())
                             .set("topic", changed.topic())

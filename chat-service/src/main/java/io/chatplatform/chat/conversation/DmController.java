@@ -35,7 +35,8 @@ class DmController {
         }
         Instant now = clock.instant();
         Conversation dm = new Conversation(Conversation.dmId(caller, userId), Conversation.DM, null, null, null,
-                "private", "post", 0, caller, now, Conversation.sortedPair(caller, userId), false, false, List.of(), 0L);
+                "private", "post", 0, caller, now, Conversation.sortedPair(caller, userId), false, false, List.of(), 0L,
+                0L);
         // Inserts on deterministic ids: repeating or racing this request converges on one DM and two members.
         return store.upsertDm(dm)
                 .flatMap(saved -> store.addMember(saved.id(), caller, Member.MEMBER, now,

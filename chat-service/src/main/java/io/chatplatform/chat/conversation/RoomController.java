@@ -264,7 +264,8 @@ class RoomController {
             throw Problems.invalid(errors);
         }
         return new Conversation(Ids.newId(), Conversation.ROOM, name, name.toLowerCase(Locale.ROOT),
-                topic, visibility, moderation, retention, userId, clock.instant(), List.of(), false, false, List.of(), 0L);
+                topic, visibility, moderation, retention, userId, clock.instant(), List.of(), false, false, List.of(), 0L,
+                0L);
     }
 
     /** Body of {@code POST /api/rooms}; only {@code name} is required. */

@@ -108,6 +108,6 @@ class NewestEntriesIT extends ChatServiceITSupport {
     /** The conversation as its document says, with {@code lastSeq} as given (null: a document older than it). */
     private Conversation conversation(Long lastSeq) {
         return new Conversation(conversationId, Conversation.ROOM, "Room", "room", null, "private", "post", 0,
-                "owner", Instant.now(), List.of(), false, false, List.of(), lastSeq);
+                "owner", Instant.now(), List.of(), false, false, List.of(), lastSeq, 0L);
     }
 }
