@@ -152,7 +152,7 @@ final class MongoWireServer implements EmbeddedServer {
     /**
      * A memory collection that does not add up its documents' BSON size. The memory backend encodes every inserted,
      * updated (old and new) and removed document to BSON only to keep that sum, which only {@code collStats} and
-     * {@code validate} report (as 0 here) and nothing on the platform asks for: 2.9% of the samples of a profile of
+     * {@code validate} report (as 0 here) and nothing on the platform asks for: 3.5% of the samples of a profile of
      * message sends.
      */
     static final class UnsizedMemoryCollection extends MemoryCollection {
