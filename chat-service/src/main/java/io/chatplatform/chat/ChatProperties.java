@@ -19,10 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param history       paging bounds of the history endpoints
  * @param outbox        the outbox relay
  * @param retention     the scheduled purge of expired messages
- * @param accessCacheTtl how long an instance answers "does this conversation exist, is this user a member" from
- *                      memory: the longest a removal or a room deletion made through another instance takes to reach
- *                      this one (the instance that makes the change applies it at once); 0s reads the conversation
- *                      every time
+ * @param accessCacheTtl how long an instance answers "does this conversation exist, and what is its member version"
+ *                      from memory: the longest a removal or a room deletion made through another instance takes to
+ *                      reach this one (the instance that makes the change applies it at once); 0s reads the
+ *                      conversation every time
  * @param membershipCacheTtl how long an instance keeps a membership it read while the conversation's member version
  *                      (raised by every removal) stays the same: it bounds memory and how long a removal written
  *                      outside chat-service goes unseen, not how long a removal made through chat-service takes

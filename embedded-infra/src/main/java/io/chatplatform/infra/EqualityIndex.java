@@ -36,6 +36,8 @@ final class EqualityIndex<P> extends Index<P> {
     private static final Object MISSING = new Object();
 
     private final String firstKey;
+    /** The keys this index uses: only the first one. */
+    private final List<IndexKey> indexedKeys;
     /** First-key value (normalized) to the positions of the documents with it, by their normalized {@code _id}. */
     private final Map<Object, Map<Object, P>> entries = new HashMap<>();
     private long count;
@@ -43,6 +45,7 @@ final class EqualityIndex<P> extends Index<P> {
     EqualityIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
         this.firstKey = keys.get(0).getKey();
+        this.indexedKeys = List.of(keys.get(0));
     }
 
     @Override
@@ -101,8 +104,8 @@ final class EqualityIndex<P> extends Index<P> {
     @Override
     public void updateInPlace(Document oldDocument, Document newDocument, P position,
                               MongoCollection<P> collection) {
-        if (NarrowingIndex.sameKeyValues(getKeys().subList(0, 1), oldDocument, newDocument)) {
-            // Only the first key is indexed, and it did not change: no need to compute both value sets.
+        if (NarrowingIndex.sameKeyValues(indexedKeys, oldDocument, newDocument)) {
+            // The indexed key did not change: no need to compute both value sets.
             return;
         }
         Set<Object> before = values(oldDocument);
