@@ -202,14 +202,15 @@ class RealtimeDeliveryIT {
                         .untilAsserted(() -> sendMessage(alice, dmId, text));
                 missed.add(text);
             }
-            // Whatever arrived live in the meantime counts; the rest comes from resume, after the last seq seen.
+            // Whatever arrived live in the meantime counts; the rest comes from resume, after the last seq the client
+            // has without a gap (as docs/websocket-protocol.md tells clients to do).
             List<String> seen = new java.util.ArrayList<>();
-            long lastSeq = 1;
+            java.util.SortedSet<Long> seqs = new java.util.TreeSet<>(List.of(1L));
             for (JsonNode live; (live = bobWs.poll("message", Duration.ofSeconds(2))) != null; ) {
                 seen.add(live.path("message").path("text").asString());
-                lastSeq = Math.max(lastSeq, live.path("message").path("seq").asLong());
+                seqs.add(live.path("message").path("seq").asLong());
             }
-            bobWs.send(Map.of("type", "resume", "conversations", Map.of(dmId, lastSeq)));
+            bobWs.send(Map.of("type", "resume", "conversations", Map.of(dmId, lastWithoutGap(seqs))));
             assertThat(bobWs.next("resume.done").path("latestSeq").asLong()).isEqualTo(4);
             while (!seen.containsAll(missed)) {
                 seen.add(bobWs.next("message").path("message").path("text").asString());
@@ -434,14 +435,14 @@ class RealtimeDeliveryIT {
                     org.springframework.data.mongodb.core.query.Query.query(
                             org.springframework.data.mongodb.core.query.Criteria.where("conversationId").is(roomId)
                                     .and("outboxPending").is(true)), "messages").block(TIMEOUT) == 0);
-            // What arrived live counts; resume from the highest seq seen fills the rest.
+            // What arrived live counts; resume after the last seq the client has without a gap fills the rest.
             List<String> seen = new java.util.ArrayList<>();
-            long lastSeq = 0;
+            java.util.SortedSet<Long> seqs = new java.util.TreeSet<>();
             for (JsonNode live; (live = bobWs.poll("message", Duration.ofSeconds(3))) != null; ) {
                 seen.add(live.path("message").path("text").asString());
-                lastSeq = Math.max(lastSeq, live.path("message").path("seq").asLong());
+                seqs.add(live.path("message").path("seq").asLong());
             }
-            bobWs.send(Map.of("type", "resume", "conversations", Map.of(roomId, lastSeq)));
+            bobWs.send(Map.of("type", "resume", "conversations", Map.of(roomId, lastWithoutGap(seqs))));
             assertThat(bobWs.next("resume.done").path("latestSeq").asLong()).isEqualTo(5);
             while (!seen.containsAll(acknowledged)) {
                 seen.add(bobWs.next("message").path("message").path("text").asString());
@@ -515,6 +516,15 @@ class RealtimeDeliveryIT {
                 .run(properties.entrySet().stream()
                         .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
                         .toArray(String[]::new));
+    }
+
+    /** The highest seq a client holds with every seq before it, which is where it resumes from. */
+    private static long lastWithoutGap(java.util.SortedSet<Long> seqs) {
+        long last = 0;
+        while (seqs.contains(last + 1)) {
+            last++;
+        }
+        return last;
     }
 
     private static String origin() {

@@ -33,7 +33,12 @@ public record ConsumerSpec(String groupId, List<String> topics, OffsetReset auto
     public enum OffsetReset {
         /** Start at the oldest retained record. */
         EARLIEST,
-        /** Start at the end: only records published after the group joined. */
+        /**
+         * Start at the end: only records published after the group joined. A consume stream keeps its own position
+         * in each partition from then on, so a partition assigned to it again (the group rejoins after a broker
+         * restart, the stream is resubscribed after a failure) continues where it was, even where no record was
+         * committed yet, rather than jumping to the end and skipping what was published meanwhile.
+         */
         LATEST;
 
         /** The value Kafka's consumer configuration expects. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.blockhound.BlockHound;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -207,6 +208,49 @@ class KafkaAdapterIT {
                 .expectComplete()
                 .verify(TIMEOUT);
         assertThat(redelivered).containsExactly("r0", "r1", "r2");
+    }
+
+    /**
+     * A group that starts at the newest offset and has committed nothing in a partition yet (nothing arrived there)
+     * still continues where it was when the partition is assigned again: here its stream is resubscribed, as
+     * {@code TopicListener} does after a failure; after a broker restart the group rejoins, which is the same.
+     * Kafka alone would place the partition at the newest offset again and skip what was published meanwhile.
+     */
+    @Test
+    void aNewestOffsetStreamAssignedAgainContinuesWhereItWasThoughNothingWasCommitted() {
+        String probes = uniqueTopic();
+        String events = uniqueTopic();
+        ensure(probes, 1);
+        ensure(events, 1);
+        ReactorKafkaAdapter kafka = adapter();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        Flux<InboundRecord> stream = kafka.consume(new ConsumerSpec("latest-" + events, List.of(probes, events),
+                ConsumerSpec.OffsetReset.LATEST), record -> {
+                    handled.add(text(record.value()));
+                    return Mono.empty();
+                });
+
+        // Running once a probe published after the subscription arrives; nothing is ever published to events yet.
+        Disposable first = stream.subscribe();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!handled.contains("probe")) {
+            assertThat(System.nanoTime()).as("a probe handled within %s", TIMEOUT).isLessThan(deadline);
+            kafka.send(OutboundRecord.of(probes, "p", bytes("probe"))).block(TIMEOUT);
+            Mono.delay(Duration.ofMillis(200)).block();
+        }
+        first.dispose();
+
+        StepVerifier.create(kafka.sendAll(Flux.range(1, 3)
+                        .map(i -> OutboundRecord.of(events, "room-1", bytes("e" + i)))))
+                .expectNextCount(3)
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(stream.filter(record -> record.topic().equals(events))
+                        .map(record -> text(record.value()))
+                        .take(3))
+                .expectNext("e1", "e2", "e3")
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test

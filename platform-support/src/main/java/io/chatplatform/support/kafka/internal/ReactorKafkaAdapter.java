@@ -105,29 +105,41 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
     @Override
     public Flux<InboundRecord> consume(ConsumerSpec spec, Function<InboundRecord, Mono<Void>> handler) {
         Objects.requireNonNull(handler, "handler");
-        ReceiverOptions<String, byte[]> options = receiverOptions(spec);
+        // A group that starts at the newest offset keeps its own positions across rebalances and resubscribes (see
+        // StreamPositions); one set per consume call, so that every subscription of the returned Flux shares it.
+        StreamPositions positions = spec.autoOffsetReset() == ConsumerSpec.OffsetReset.LATEST
+                ? new StreamPositions() : null;
+        ReceiverOptions<String, byte[]> options = positions == null
+                ? receiverOptions(spec)
+                : receiverOptions(spec).addAssignListener(positions::assigned);
         // One receiver (one KafkaConsumer) per subscription, so a resubscribe after an error starts from the
         // committed offsets. groupBy partition + concatMap keeps per-partition order while partitions run in
         // parallel; the flatMap concurrency must exceed the number of partitions or groups would starve.
         return Flux.defer(() -> KafkaReceiver.create(options).receive())
                 .takeUntilOther(shutdown.asMono())
                 .groupBy(record -> record.receiverOffset().topicPartition())
-                .flatMap(partition -> processInOrder(partition, handler), Integer.MAX_VALUE);
+                .flatMap(partition -> processInOrder(partition, handler, positions), Integer.MAX_VALUE);
     }
 
     private Flux<InboundRecord> processInOrder(
             GroupedFlux<TopicPartition, ReceiverRecord<String, byte[]>> partition,
-            Function<InboundRecord, Mono<Void>> handler) {
-        return partition.concatMap(record -> process(record, handler));
+            Function<InboundRecord, Mono<Void>> handler, StreamPositions positions) {
+        return partition.concatMap(record -> process(record, handler, positions));
     }
 
-    private Mono<InboundRecord> process(ReceiverRecord<String, byte[]> record, Function<InboundRecord, Mono<Void>> handler) {
+    private Mono<InboundRecord> process(ReceiverRecord<String, byte[]> record, Function<InboundRecord, Mono<Void>> handler,
+                                       StreamPositions positions) {
         InboundRecord inbound = toInbound(record);
         return Mono.defer(() -> handler.apply(inbound))
                 .retryWhen(handlerRetry(inbound))
                 .onErrorMap(error -> handlerFailed(inbound, error))
                 // Acknowledge strictly after the handler completed: commit after processing = at-least-once.
-                .then(Mono.fromRunnable(record.receiverOffset()::acknowledge))
+                .then(Mono.fromRunnable(() -> {
+                    record.receiverOffset().acknowledge();
+                    if (positions != null) {
+                        positions.handled(record.receiverOffset().topicPartition(), record.offset());
+                    }
+                }))
                 .thenReturn(inbound);
     }
 
