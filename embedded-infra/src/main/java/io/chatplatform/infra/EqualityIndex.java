@@ -36,6 +36,7 @@ final class EqualityIndex<P> extends Index<P> {
     private static final Object MISSING = new Object();
 
     private final String firstKey;
+    private final boolean firstKeyPlain;
     /** The keys this index uses: only the first one. */
     private final List<IndexKey> indexedKeys;
     /** First-key value (normalized) to the positions of the documents with it, by their normalized {@code _id}. */
@@ -45,6 +46,7 @@ final class EqualityIndex<P> extends Index<P> {
     EqualityIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
         this.firstKey = keys.get(0).getKey();
+        this.firstKeyPlain = firstKey.indexOf('.') < 0;
         this.indexedKeys = List.of(keys.get(0));
     }
 
@@ -122,7 +124,10 @@ final class EqualityIndex<P> extends Index<P> {
      * multikey indexes do; a missing key under {@link #MISSING} unless the index is sparse.
      */
     private Set<Object> values(Document document) {
-        Object value = Utils.getSubdocumentValueCollectionAware(document, firstKey);
+        // A plain field name is a direct lookup; the library's path walk splits the name with a regular expression.
+        Object value = firstKeyPlain
+                ? document.getOrMissing(firstKey)
+                : Utils.getSubdocumentValueCollectionAware(document, firstKey);
         Set<Object> values = new LinkedHashSet<>();
         if (value instanceof Collection<?> elements) {
             elements.forEach(element -> values.add(normalized(element)));

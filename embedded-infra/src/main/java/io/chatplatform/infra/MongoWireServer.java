@@ -131,8 +131,7 @@ final class MongoWireServer implements EmbeddedServer {
                 @Override
                 protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
                                                                  List<IndexKey> keys, boolean sparse) {
-                    return new NarrowingIndex<>(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse),
-                            sparse);
+                    return new NarrowingIndex<>(new PlainKeyUniqueIndex(indexName, keys, sparse), sparse);
                 }
 
                 @Override

@@ -140,6 +140,46 @@ class MongoWireServerTest {
         }
     }
 
+    /**
+     * Inserts are refused on a duplicate key as MongoDB refuses them: an equal number of another type is the same
+     * key, a missing field is a null key (once) unless the index is sparse, and each element of an array is a key.
+     */
+    @Test
+    void insertsRefuseDuplicateKeysOfUniqueIndexesAsMongoDbDoes() throws Exception {
+        Path file = data.resolve("unique.mv");
+        for (Path backing : java.util.Arrays.asList(null, file)) {
+            try (Running server = Running.start(backing); MongoClient client = MongoClients.create(server.uri())) {
+                MongoCollection<Document> docs = client.getDatabase("it").getCollection("docs");
+                docs.createIndex(Indexes.ascending("c", "s"), new IndexOptions().unique(true));
+                docs.createIndex(Indexes.ascending("tag"), new IndexOptions().unique(true).sparse(true));
+                docs.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
+                docs.insertOne(new Document("_id", "d1").append("c", "r").append("s", 1L).append("code", "a"));
+
+                for (Document duplicate : List.of(
+                        new Document("_id", "d1").append("c", "other").append("code", "z"),
+                        new Document("_id", "d2").append("c", "r").append("s", 1).append("code", "b"),
+                        new Document("_id", "d3").append("c", "r").append("s", 1.0).append("code", "c"),
+                        new Document("_id", "d4").append("c", "q").append("s", 1L).append("code", "a"))) {
+                    assertThatThrownBy(() -> docs.insertOne(duplicate)).as("%s", duplicate)
+                            .isInstanceOf(MongoWriteException.class)
+                            .hasMessageContaining("duplicate key");
+                }
+                docs.insertOne(new Document("_id", "d5").append("c", "r").append("s", 2L).append("code", "e"));
+                // Without "tag" twice: the sparse index skips both. Without "code" once: a null key, then a duplicate.
+                docs.insertOne(new Document("_id", "d6").append("c", "q").append("s", 1L));
+                assertThatThrownBy(() -> docs.insertOne(new Document("_id", "d7").append("c", "q").append("s", 2L)))
+                        .hasMessageContaining("duplicate key");
+                docs.insertOne(new Document("_id", "d8").append("c", "q").append("s", 3L).append("code", "h")
+                        .append("tag", List.of("x", "y")));
+                assertThatThrownBy(() -> docs.insertOne(new Document("_id", "d9").append("c", "q").append("s", 4L)
+                        .append("code", "i").append("tag", "y")))
+                        .hasMessageContaining("duplicate key");
+                assertThat(docs.countDocuments()).isEqualTo(4);
+                assertThat(bySeq(docs, 2L)).isEqualTo("d5");
+            }
+        }
+    }
+
     private static String bySeq(MongoCollection<Document> messages, long seq) {
         Document found = messages.find(Filters.and(Filters.eq("c", "r"), Filters.eq("s", seq))).first();
         return found == null ? null : found.getString("_id");
