@@ -54,7 +54,7 @@ final class PlainKeyUniqueIndex extends MemoryUniqueIndex {
     @Override
     public Set<KeyValue> getKeyValues(Document document) {
         KeyValue key = plainKey(document);
-        return key == null ? super.getKeyValues(document) : Collections.singleton(key.normalized());
+        return key == null ? super.getKeyValues(document) : Collections.singleton(normalized(key));
     }
 
     @Override
@@ -62,9 +62,22 @@ final class PlainKeyUniqueIndex extends MemoryUniqueIndex {
         KeyValue key = plainKey(document);
         if (key == null) {
             super.checkAdd(document, collection);
-        } else if (containsKey(key.normalized())) {
+        } else if (containsKey(normalized(key))) {
             throw new DuplicateKeyError(this, collection, getKeys(), key);
         }
+    }
+
+    /**
+     * The key as the library normalizes it. Strings, booleans and nulls (an {@code _id}, a conversation id) normalize to
+     * themselves, so only keys holding a number (all numbers compare as doubles) or a document are rebuilt.
+     */
+    static KeyValue normalized(KeyValue key) {
+        for (Object value : key) {
+            if (value != null && !(value instanceof String) && !(value instanceof Boolean)) {
+                return key.normalized();
+            }
+        }
+        return key;
     }
 
     /**
