@@ -21,10 +21,11 @@ import de.bwaldvogel.mongo.exception.DuplicateKeyError;
  * expression and collecting the values through streams, and does so three times per index for every insert (the
  * collection's check, then the index's add, which checks again before it stores). In an allocation profile of message
  * sends the path splitting for these keys alone was 6% of all bytes, the key lists, sets and streams around it several
- * percent more, and the young collections all that garbage feeds set the send latency's p99. Here a key whose paths are all plain field names present in the document,
- * none holding an array, is read with one lookup per field; it is the same key the library computes ({@code
- * KeyValue#normalized} applies the library's own normalization), so duplicates are found exactly as before. Anything
- * else (a dotted path, a missing field, an array) goes the library's way.
+ * percent more, and the young collections all that garbage feeds set the send latency's p99. Here a key whose paths
+ * are all plain field names present in the document, none holding an array, is read with one lookup per field; it is
+ * the same key the library computes ({@code KeyValue#normalized} applies the library's own normalization), so
+ * duplicates are found exactly as before. Anything else (a dotted path, a missing field, an array) goes the library's
+ * way.
  */
 final class PlainKeyUniqueIndex extends MemoryUniqueIndex {
 
@@ -68,8 +69,8 @@ final class PlainKeyUniqueIndex extends MemoryUniqueIndex {
     }
 
     /**
-     * The key as the library normalizes it. Strings, booleans and nulls (an {@code _id}, a conversation id) normalize to
-     * themselves, so only keys holding a number (all numbers compare as doubles) or a document are rebuilt.
+     * The key as the library normalizes it. Strings, booleans and nulls (an {@code _id}, a conversation id) normalize
+     * to themselves, so only keys holding a number (1 and 1L are one key) or a document are rebuilt.
      */
     static KeyValue normalized(KeyValue key) {
         for (Object value : key) {

@@ -127,8 +127,8 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
         return partition.concatMap(record -> process(record, handler, positions));
     }
 
-    private Mono<InboundRecord> process(ReceiverRecord<String, byte[]> record, Function<InboundRecord, Mono<Void>> handler,
-                                       StreamPositions positions) {
+    private Mono<InboundRecord> process(ReceiverRecord<String, byte[]> record,
+                                       Function<InboundRecord, Mono<Void>> handler, StreamPositions positions) {
         InboundRecord inbound = toInbound(record);
         return Mono.defer(() -> handler.apply(inbound))
                 .retryWhen(handlerRetry(inbound))
