@@ -19,6 +19,8 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Queries served through the wrapped indexes give the same answers a scan gives, in memory and on a file. */
@@ -112,31 +114,30 @@ class MongoWireServerTest {
      * A unique index is checked and moved by an update that changes its keys, and left alone by one that does not
      * (even when the new value is another number type equal to the old one), in memory and on a file.
      */
-    @Test
-    void updatesKeepUniqueIndexesRightWhetherTheyChangeTheKeysOrNot() throws Exception {
-        Path file = data.resolve("mongo.mv");
-        for (Path backing : java.util.Arrays.asList(null, file)) {
-            try (Running server = Running.start(backing); MongoClient client = MongoClients.create(server.uri())) {
-                MongoCollection<Document> messages = client.getDatabase("it").getCollection("messages");
-                messages.createIndex(Indexes.ascending("c", "s"), new IndexOptions().unique(true));
-                messages.insertMany(List.of(new Document("_id", "m1").append("c", "r").append("s", 1L),
-                        new Document("_id", "m2").append("c", "r").append("s", 2L)));
+    @ParameterizedTest(name = "on a file: {0}")
+    @ValueSource(booleans = {false, true})
+    void updatesKeepUniqueIndexesRightWhetherTheyChangeTheKeysOrNot(boolean onFile) throws Exception {
+        try (Running server = Running.start(onFile ? data.resolve("mongo.mv") : null);
+             MongoClient client = MongoClients.create(server.uri())) {
+            MongoCollection<Document> messages = client.getDatabase("it").getCollection("messages");
+            messages.createIndex(Indexes.ascending("c", "s"), new IndexOptions().unique(true));
+            messages.insertMany(List.of(new Document("_id", "m1").append("c", "r").append("s", 1L),
+                    new Document("_id", "m2").append("c", "r").append("s", 2L)));
 
-                messages.updateOne(Filters.eq("_id", "m1"), Updates.set("text", "hello"));
-                messages.updateOne(Filters.eq("_id", "m1"), Updates.set("s", 1));
-                assertThat(bySeq(messages, 1L)).isEqualTo("m1");
-                assertThatThrownBy(() -> messages.updateOne(Filters.eq("_id", "m2"), Updates.set("s", 1L)))
-                        .isInstanceOf(MongoWriteException.class)
-                        .hasMessageContaining("duplicate key");
-                assertThat(bySeq(messages, 2L)).isEqualTo("m2");
+            messages.updateOne(Filters.eq("_id", "m1"), Updates.set("text", "hello"));
+            messages.updateOne(Filters.eq("_id", "m1"), Updates.set("s", 1));
+            assertThat(bySeq(messages, 1L)).isEqualTo("m1");
+            assertThatThrownBy(() -> messages.updateOne(Filters.eq("_id", "m2"), Updates.set("s", 1L)))
+                    .isInstanceOf(MongoWriteException.class)
+                    .hasMessageContaining("duplicate key");
+            assertThat(bySeq(messages, 2L)).isEqualTo("m2");
 
-                messages.updateOne(Filters.eq("_id", "m2"), Updates.set("s", 3L));
-                assertThat(bySeq(messages, 3L)).isEqualTo("m2");
-                assertThat(bySeq(messages, 2L)).isNull();
-                messages.insertOne(new Document("_id", "m3").append("c", "r").append("s", 2L));
-                assertThat(bySeq(messages, 2L)).isEqualTo("m3");
-                assertThat(messages.find(Filters.eq("_id", "m1")).first().getString("text")).isEqualTo("hello");
-            }
+            messages.updateOne(Filters.eq("_id", "m2"), Updates.set("s", 3L));
+            assertThat(bySeq(messages, 3L)).isEqualTo("m2");
+            assertThat(bySeq(messages, 2L)).isNull();
+            messages.insertOne(new Document("_id", "m3").append("c", "r").append("s", 2L));
+            assertThat(bySeq(messages, 2L)).isEqualTo("m3");
+            assertThat(messages.find(Filters.eq("_id", "m1")).first().getString("text")).isEqualTo("hello");
         }
     }
 
@@ -144,39 +145,38 @@ class MongoWireServerTest {
      * Inserts are refused on a duplicate key as MongoDB refuses them: an equal number of another type is the same
      * key, a missing field is a null key (once) unless the index is sparse, and each element of an array is a key.
      */
-    @Test
-    void insertsRefuseDuplicateKeysOfUniqueIndexesAsMongoDbDoes() throws Exception {
-        Path file = data.resolve("unique.mv");
-        for (Path backing : java.util.Arrays.asList(null, file)) {
-            try (Running server = Running.start(backing); MongoClient client = MongoClients.create(server.uri())) {
-                MongoCollection<Document> docs = client.getDatabase("it").getCollection("docs");
-                docs.createIndex(Indexes.ascending("c", "s"), new IndexOptions().unique(true));
-                docs.createIndex(Indexes.ascending("tag"), new IndexOptions().unique(true).sparse(true));
-                docs.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
-                docs.insertOne(new Document("_id", "d1").append("c", "r").append("s", 1L).append("code", "a"));
+    @ParameterizedTest(name = "on a file: {0}")
+    @ValueSource(booleans = {false, true})
+    void insertsRefuseDuplicateKeysOfUniqueIndexesAsMongoDbDoes(boolean onFile) throws Exception {
+        try (Running server = Running.start(onFile ? data.resolve("unique.mv") : null);
+             MongoClient client = MongoClients.create(server.uri())) {
+            MongoCollection<Document> docs = client.getDatabase("it").getCollection("docs");
+            docs.createIndex(Indexes.ascending("c", "s"), new IndexOptions().unique(true));
+            docs.createIndex(Indexes.ascending("tag"), new IndexOptions().unique(true).sparse(true));
+            docs.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true));
+            docs.insertOne(new Document("_id", "d1").append("c", "r").append("s", 1L).append("code", "a"));
 
-                for (Document duplicate : List.of(
-                        new Document("_id", "d1").append("c", "other").append("code", "z"),
-                        new Document("_id", "d2").append("c", "r").append("s", 1).append("code", "b"),
-                        new Document("_id", "d3").append("c", "r").append("s", 1.0).append("code", "c"),
-                        new Document("_id", "d4").append("c", "q").append("s", 1L).append("code", "a"))) {
-                    assertThatThrownBy(() -> docs.insertOne(duplicate)).as("%s", duplicate)
-                            .isInstanceOf(MongoWriteException.class)
-                            .hasMessageContaining("duplicate key");
-                }
-                docs.insertOne(new Document("_id", "d5").append("c", "r").append("s", 2L).append("code", "e"));
-                // Without "tag" twice: the sparse index skips both. Without "code" once: a null key, then a duplicate.
-                docs.insertOne(new Document("_id", "d6").append("c", "q").append("s", 1L));
-                assertThatThrownBy(() -> docs.insertOne(new Document("_id", "d7").append("c", "q").append("s", 2L)))
+            for (Document duplicate : List.of(
+                    new Document("_id", "d1").append("c", "other").append("code", "z"),
+                    new Document("_id", "d2").append("c", "r").append("s", 1).append("code", "b"),
+                    new Document("_id", "d3").append("c", "r").append("s", 1.0).append("code", "c"),
+                    new Document("_id", "d4").append("c", "q").append("s", 1L).append("code", "a"))) {
+                assertThatThrownBy(() -> docs.insertOne(duplicate)).as("%s", duplicate)
+                        .isInstanceOf(MongoWriteException.class)
                         .hasMessageContaining("duplicate key");
-                docs.insertOne(new Document("_id", "d8").append("c", "q").append("s", 3L).append("code", "h")
-                        .append("tag", List.of("x", "y")));
-                assertThatThrownBy(() -> docs.insertOne(new Document("_id", "d9").append("c", "q").append("s", 4L)
-                        .append("code", "i").append("tag", "y")))
-                        .hasMessageContaining("duplicate key");
-                assertThat(docs.countDocuments()).isEqualTo(4);
-                assertThat(bySeq(docs, 2L)).isEqualTo("d5");
             }
+            docs.insertOne(new Document("_id", "d5").append("c", "r").append("s", 2L).append("code", "e"));
+            // Without "tag" twice: the sparse index skips both. Without "code" once: a null key, then a duplicate.
+            docs.insertOne(new Document("_id", "d6").append("c", "q").append("s", 1L));
+            assertThatThrownBy(() -> docs.insertOne(new Document("_id", "d7").append("c", "q").append("s", 2L)))
+                    .hasMessageContaining("duplicate key");
+            docs.insertOne(new Document("_id", "d8").append("c", "q").append("s", 3L).append("code", "h")
+                    .append("tag", List.of("x", "y")));
+            assertThatThrownBy(() -> docs.insertOne(new Document("_id", "d9").append("c", "q").append("s", 4L)
+                    .append("code", "i").append("tag", "y")))
+                    .hasMessageContaining("duplicate key");
+            assertThat(docs.countDocuments()).isEqualTo(4);
+            assertThat(bySeq(docs, 2L)).isEqualTo("d5");
         }
     }
 
@@ -189,24 +189,23 @@ class MongoWireServerTest {
      * Writes are stored once: the server keeps no oplog (an uncapped second copy of every write that nothing reads,
      * since the platform watches no change stream), in memory or on a file.
      */
-    @Test
-    void writesLeaveNoOplogBehind() throws Exception {
-        Path file = data.resolve("mongo.mv");
-        for (Path backing : java.util.Arrays.asList(null, file)) {
-            try (Running server = Running.start(backing); MongoClient client = MongoClients.create(server.uri())) {
-                MongoCollection<Document> messages = client.getDatabase("it").getCollection("messages");
-                for (int i = 0; i < 50; i++) {
-                    messages.insertOne(new Document("_id", "m" + i).append("n", i));
-                }
-                messages.updateMany(Filters.lt("n", 10), Updates.set("edited", true));
-                messages.deleteMany(Filters.gte("n", 40));
-
-                assertThat(messages.countDocuments()).isEqualTo(40);
-                assertThat(client.getDatabase("local").getCollection("oplog.rs").countDocuments())
-                        .as("oplog entries after 50 inserts, 10 updates and 10 deletes (%s)",
-                                backing == null ? "memory" : "file")
-                        .isZero();
+    @ParameterizedTest(name = "on a file: {0}")
+    @ValueSource(booleans = {false, true})
+    void writesLeaveNoOplogBehind(boolean onFile) throws Exception {
+        try (Running server = Running.start(onFile ? data.resolve("mongo.mv") : null);
+             MongoClient client = MongoClients.create(server.uri())) {
+            MongoCollection<Document> messages = client.getDatabase("it").getCollection("messages");
+            for (int i = 0; i < 50; i++) {
+                messages.insertOne(new Document("_id", "m" + i).append("n", i));
             }
+            messages.updateMany(Filters.lt("n", 10), Updates.set("edited", true));
+            messages.deleteMany(Filters.gte("n", 40));
+
+            assertThat(messages.countDocuments()).isEqualTo(40);
+            assertThat(client.getDatabase("local").getCollection("oplog.rs").countDocuments())
+                    .as("oplog entries after 50 inserts, 10 updates and 10 deletes (%s)",
+                            onFile ? "file" : "memory")
+                    .isZero();
         }
     }
 
