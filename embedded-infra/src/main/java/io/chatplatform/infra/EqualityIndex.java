@@ -46,7 +46,7 @@ final class EqualityIndex<P> extends Index<P> {
     EqualityIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
         this.firstKey = keys.get(0).getKey();
-        this.firstKeyPlain = firstKey.indexOf('.') < 0;
+        this.firstKeyPlain = NarrowingIndex.isPlainPath(firstKey);
         this.indexedKeys = List.of(keys.get(0));
     }
 

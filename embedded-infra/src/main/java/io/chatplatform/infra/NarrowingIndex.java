@@ -183,7 +183,7 @@ final class NarrowingIndex<P> extends Index<P> {
     static boolean sameKeyValues(List<IndexKey> keys, Document before, Document after) {
         for (IndexKey indexKey : keys) {
             String key = indexKey.getKey();
-            if (key.indexOf('.') >= 0 || before.containsKey(key) != after.containsKey(key)) {
+            if (!isPlainPath(key) || before.containsKey(key) != after.containsKey(key)) {
                 return false;
             }
             Object was = before.get(key);
@@ -194,6 +194,11 @@ final class NarrowingIndex<P> extends Index<P> {
             }
         }
         return true;
+    }
+
+    /** A key path that is one field name (no dots): its value is a direct lookup in the document. */
+    static boolean isPlainPath(String key) {
+        return key.indexOf('.') < 0;
     }
 
     @Override

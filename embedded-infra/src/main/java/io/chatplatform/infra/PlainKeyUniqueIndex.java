@@ -38,7 +38,7 @@ final class PlainKeyUniqueIndex extends MemoryUniqueIndex {
         super(name, keys, sparse);
         this.keys = keys.stream().map(IndexKey::getKey).toList();
         this.keySet = Collections.unmodifiableSet(new LinkedHashSet<>(this.keys));
-        this.plainPaths = this.keys.stream().noneMatch(key -> key.indexOf('.') >= 0);
+        this.plainPaths = this.keys.stream().allMatch(NarrowingIndex::isPlainPath);
     }
 
     /** The library builds these lists anew on every call, several times per insert. */
