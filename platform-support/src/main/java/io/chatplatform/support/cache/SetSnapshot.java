@@ -63,15 +63,20 @@ public final class SetSnapshot {
             return null;
         }
         long now = nanoTime.getAsLong();
+        // The change stored here first, then the set: a read that replaces the set drops the changes it holds only
+        // after the new set is in place, so when the change is gone, the set read next holds it. The other order
+        // answered from the old set without the change (a block not seen for up to half maxAge).
+        Local local = stored.get(id);
         Snapshot current = snapshot;
         long age = current == null ? Long.MAX_VALUE : now - current.readStartedAt();
+        Boolean answer = age >= maxAgeNanos ? null : answer(id, local, current);
         if (age >= maxAgeNanos / 2) {
             readInBackground();
         }
-        if (age >= maxAgeNanos) {
-            return null;
-        }
-        Local local = stored.get(id);
+        return answer;
+    }
+
+    private static boolean answer(String id, Local local, Snapshot current) {
         if (local != null && local.at() - current.readStartedAt() > 0) {
             return local.contained();
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,25 @@ class SetSnapshotTest {
         blocked.contains("u2");
         reads.get(2).tryEmitValue(Set.of());
         assertThat(blocked.contains("u1")).isFalse();
+    }
+
+    @Test
+    void aReadThatReplacesTheSetDuringAQuestionDoesNotHideAStatusStoredHere() {
+        // The read answers at once, as a fast database can on another thread while the question is still answered.
+        Set<String> database = ConcurrentHashMap.newKeySet();
+        SetSnapshot quick = new SetSnapshot("blocked users", limit -> Mono.fromSupplier(() -> Set.copyOf(database)),
+                MAX_SIZE, MAX_AGE, now::get);
+        assertThat(quick.contains("u1")).as("no set yet").isNull();
+        now.addAndGet(10);
+        database.add("u1");
+        quick.record("u1", true);
+        assertThat(quick.contains("u1")).isTrue();
+
+        // Half the age: this question starts the next read, which replaces the set and drops the stored status.
+        now.addAndGet(MAX_AGE.toNanos() / 2);
+        assertThat(quick.contains("u1")).as("answered from the stored status or the new set, never the old set")
+                .isTrue();
+        assertThat(quick.contains("u1")).isTrue();
     }
 
     @Test
