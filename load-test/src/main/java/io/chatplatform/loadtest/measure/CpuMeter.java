@@ -47,6 +47,17 @@ public final class CpuMeter {
         return new Usage(processCores, machineBusy(start.machineTicks(), end.machineTicks()));
     }
 
+    /** The machine's cores as {@code /proc/stat} counts them ({@code cpu0}, {@code cpu1}, ...), or -1. */
+    public static int machineCores() {
+        try {
+            return (int) Files.readAllLines(PROC_STAT).stream()
+                    .filter(line -> line.matches("cpu\\d+\\s.*"))
+                    .count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Busy share from two {@code /proc/stat} "cpu" lines: everything but idle and iowait. */
     static double machineBusy(long[] start, long[] end) {
         if (start.length < 5 || end.length != start.length) {

@@ -106,12 +106,14 @@ class PlatformScenariosIT {
     @Order(4)
     void historyPagesAreReadAtARate() throws Exception {
         JsonNode history = run("history", "--rooms", "2", "--members", "2", "--messages", "12", "--page", "10",
-                "--rate", "20", "--warm-up", "1s", "--duration", "2s")
+                "--rate", "20", "--settle", "10s", "--warm-up", "1s", "--duration", "2s")
                 .path("sections").path("history reads");
 
         assertThat(history.path("requested").asLong()).isGreaterThanOrEqualTo(40);
         assertThat(history.path("shortPages").asLong()).isZero();
         assertThat(history.path("latencyMicros").path("count").asLong()).isGreaterThanOrEqualTo(35);
+        assertThat(history.path("settledBeforeReads").asText())
+                .matches("(quiet|still busy) after \\d+ s \\(other processes \\d+\\.\\d\\d cores\\)");
     }
 
     @Test
