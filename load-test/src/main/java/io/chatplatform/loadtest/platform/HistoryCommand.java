@@ -35,7 +35,7 @@ public final class HistoryCommand extends ScenarioCommand {
     @Option(names = "--rate", defaultValue = "100", description = "reads per second (default: ${DEFAULT-VALUE})")
     double rate;
 
-    @Option(names = "--settle", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--settle", defaultValue = "120s", converter = DurationConverter.class,
             description = "after seeding, wait up to this long for the machine to go quiet (other processes below "
                     + "0.25 cores for 2 s): the platform takes the seeded messages through moderation and "
                     + "notifications before the reads are measured; 0s does not wait (default: ${DEFAULT-VALUE})")
