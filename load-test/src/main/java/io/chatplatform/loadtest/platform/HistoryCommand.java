@@ -1,13 +1,12 @@
 package io.chatplatform.loadtest.platform;
 
-import io.chatplatform.loadtest.DurationConverter;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code history}: pages of history over REST at a fixed rate. */
@@ -35,11 +34,8 @@ public final class HistoryCommand extends ScenarioCommand {
     @Option(names = "--rate", defaultValue = "100", description = "reads per second (default: ${DEFAULT-VALUE})")
     double rate;
 
-    @Option(names = "--settle", defaultValue = "120s", converter = DurationConverter.class,
-            description = "after seeding, wait up to this long for the machine to go quiet (other processes below "
-                    + "0.25 cores for 2 s): the platform takes the seeded messages through moderation and "
-                    + "notifications before the reads are measured; 0s does not wait (default: ${DEFAULT-VALUE})")
-    Duration settle;
+    @Mixin
+    SettleOption settle;
 
     @Option(names = "--p99-target", defaultValue = "20", paramLabel = "MS",
             description = "p99 target in ms (default: ${DEFAULT-VALUE})")
@@ -50,9 +46,7 @@ public final class HistoryCommand extends ScenarioCommand {
         if (rooms < 1 || members < 1 || messages < 1 || page < 1 || page > 200 || !(rate > 0)) {
             problems.add("--rooms, --members, --messages and --rate must be positive, --page 1-200");
         }
-        if (settle.isNegative()) {
-            problems.add("--settle must not be negative");
-        }
+        settle.validate(problems);
     }
 
     @Override
@@ -62,7 +56,7 @@ public final class HistoryCommand extends ScenarioCommand {
         settings.put("messagesPerRoom", messages);
         settings.put("page", page);
         settings.put("rate", rate);
-        settings.put("settle", settle.toString());
+        settings.put("settle", settle.limit().toString());
     }
 
     @Override
@@ -73,8 +67,7 @@ public final class HistoryCommand extends ScenarioCommand {
                     platform.setupConcurrency, out);
             List<List<HistoryLoad.Reader>> byRoom = readers(fleet, traffic, firstRoom, rooms);
             HistoryLoad.seed(api, byRoom, messages, platform.setupConcurrency, out);
-            Quiet.Outcome settled = Quiet.await(settle);
-            out.println("Settle: " + settled.describe());
+            Quiet.Outcome settled = settle.await(out);
             out.printf(Locale.ROOT, "History: %,.0f reads/s of %d entries: %s warm-up, %s measured%n", rate, page,
                     warmUp, duration);
             Map<String, Object> phase;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mixed}: idle connections, DMs, room fan-out and history reads at once, as a real chat day mixes them. */
@@ -41,12 +42,16 @@ public final class MixedCommand extends ScenarioCommand {
             description = "50-entry history reads per second over the rooms (default: ${DEFAULT-VALUE})")
     double historyRate;
 
+    @Mixin
+    SettleOption settle;
+
     @Override
     void validate(List<String> problems) {
         if (idleConnections < 0 || idleUsers < 1 || pairs < 1 || rooms < 1 || members < 2 || !(dmRate > 0)
                 || !(ratePerRoom > 0) || !(historyRate > 0)) {
             problems.add("counts and rates must be positive (--idle-connections may be 0, --members at least 2)");
         }
+        settle.validate(problems);
     }
 
     @Override
@@ -59,6 +64,7 @@ public final class MixedCommand extends ScenarioCommand {
         settings.put("members", members);
         settings.put("ratePerRoom", ratePerRoom);
         settings.put("historyRate", historyRate);
+        settings.put("settle", settle.limit().toString());
     }
 
     @Override
@@ -82,6 +88,7 @@ public final class MixedCommand extends ScenarioCommand {
             setup.put("idleConnections", idle.opened());
             setup.put("failed", active.failed() + idle.failed());
             setup.put("connectionsPerSecond", (active.opened() + idle.opened()) / (active.seconds() + idle.seconds()));
+            setup.put("settledBeforeLoad", settle.await(out).describe());
             report.section("setup", setup);
 
             out.printf(Locale.ROOT, "Mixed: %,.0f DMs/s, %,.0f room messages/s, %,.0f history reads/s, %,d idle; %s "
