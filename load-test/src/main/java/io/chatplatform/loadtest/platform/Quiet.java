@@ -72,6 +72,8 @@ final class Quiet {
 
     private static double machineOthers(Duration interval) throws InterruptedException {
         CpuMeter.Reading start = CpuMeter.read();
+        // Called from the scenario's own thread between setup and load, never from an event loop: nothing else runs
+        // on it while it waits, so a plain sleep is the simplest way to measure one interval.
         Thread.sleep(interval.toMillis());
         CpuMeter.Usage usage = CpuMeter.since(start);
         int cores = CpuMeter.machineCores();
