@@ -14,6 +14,8 @@ import java.util.Arrays;
 public final class CpuMeter {
 
     private static final Path PROC_STAT = Path.of("/proc/stat");
+    /** Counted once: the cores do not change while the tool runs. */
+    private static final int MACHINE_CORES = countCores();
 
     /** One reading; see {@link #since(Reading)}. */
     public record Reading(long wallNanos, long processCpuNanos, long[] machineTicks) {
@@ -49,6 +51,10 @@ public final class CpuMeter {
 
     /** The machine's cores as {@code /proc/stat} counts them ({@code cpu0}, {@code cpu1}, ...), or -1. */
     public static int machineCores() {
+        return MACHINE_CORES;
+    }
+
+    private static int countCores() {
         try {
             return (int) Files.readAllLines(PROC_STAT).stream()
                     .filter(line -> line.matches("cpu\\d+\\s.*"))

@@ -35,6 +35,9 @@ final class Quiet {
     record Outcome(boolean quiet, Duration waited, double busyCores) {
 
         String describe() {
+            if (waited.isZero()) {
+                return "not waited (--settle 0s)";
+            }
             if (busyCores < 0) {
                 return "not measured (no /proc/stat)";
             }

@@ -42,6 +42,7 @@ class QuietTest {
         Quiet.Outcome skipped = Quiet.await(meter(1.0), Duration.ZERO, SECOND);
         assertThat(asked).isEmpty();
         assertThat(skipped.quiet()).isFalse();
+        assertThat(skipped.describe()).isEqualTo("not waited (--settle 0s)");
 
         Quiet.Outcome unknown = Quiet.await(meter(-1, 0.0, 0.0), Duration.ofSeconds(60), SECOND);
         assertThat(asked).hasSize(1);
