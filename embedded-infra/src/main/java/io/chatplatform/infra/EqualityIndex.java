@@ -30,7 +30,7 @@ import de.bwaldvogel.mongo.bson.Document;
  *
  * @param <P> the backend's document position type
  */
-final class EqualityIndex<P> extends Index<P> {
+final class EqualityIndex<P> extends Index<P> implements CheapestIndex.Estimating {
 
     /** Documents without the key are kept under this value, so that removing them finds their position. */
     private static final Object MISSING = new Object();
@@ -66,6 +66,22 @@ final class EqualityIndex<P> extends Index<P> {
             }
         }
         return positions;
+    }
+
+    /** The number of documents {@link #getPositions} hands out, counted without collecting them. */
+    @Override
+    public long candidates(Document query, long atMost) {
+        long candidates = 0;
+        for (Object value : NarrowingIndex.plainValues(query.get(firstKey))) {
+            Map<Object, P> documents = entries.get(normalized(value));
+            if (documents != null) {
+                candidates += documents.size();
+                if (candidates > atMost) {
+                    break;
+                }
+            }
+        }
+        return candidates;
     }
 
     @Override

@@ -14,6 +14,8 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -152,7 +154,9 @@ final class MongoWireServer implements EmbeddedServer {
      * A memory collection that does not add up its documents' BSON size. The memory backend encodes every inserted,
      * updated (old and new) and removed document to BSON only to keep that sum, which only {@code collStats} and
      * {@code validate} report (as 0 here) and nothing on the platform asks for: 3.5% of the samples of a profile of
-     * message sends.
+     * message sends. Like the file backend's collections (see {@link HelloAwareH2Backend}), it serves a query with
+     * the {@link CheapestIndex cheapest index} and matches {@code $in} lists of strings with a set
+     * ({@link StringInLists}).
      */
     static final class UnsizedMemoryCollection extends MemoryCollection {
 
@@ -164,6 +168,24 @@ final class MongoWireServer implements EmbeddedServer {
         @Override
         protected boolean tracksDataSize() {
             return false;
+        }
+
+        private final StringInLists stringInLists = new StringInLists(super::documentMatchesQuery);
+
+        @Override
+        protected boolean documentMatchesQuery(Document document, Document query) {
+            return stringInLists.matches(document, query);
+        }
+
+        /** The cheapest index serves the query (see {@link CheapestIndex}), not the first one created. */
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
+                                             int batchSize, Document fieldSelector) {
+            Index<Integer> index = CheapestIndex.of(getIndexes(), query);
+            return index == null
+                    ? super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector)
+                    : matchDocuments(query, index.getPositions(query), orderBy, numberToSkip, limit, batchSize,
+                            fieldSelector);
         }
     }
 
@@ -177,6 +199,34 @@ final class MongoWireServer implements EmbeddedServer {
         protected MongoDatabase openOrCreateDatabase(String databaseName) {
             // Also on reopening a file: the database constructor reloads the stored indexes through this method.
             return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+                /** As {@link H2Database}'s own (the same two maps, by the names it gives them), choosing indexes. */
+                @Override
+                protected MongoCollection<Object> openOrCreateCollection(String collectionName,
+                                                                         CollectionOptions options) {
+                    String namespace = getFullCollectionNamespace(collectionName);
+                    return new H2Collection(this, collectionName, options,
+                            getMvStore().openMap("databases." + namespace), getMvStore().openMap("meta." + namespace),
+                            cursorRegistry) {
+                        private final StringInLists stringInLists = new StringInLists(super::documentMatchesQuery);
+
+                        @Override
+                        protected boolean documentMatchesQuery(Document document, Document query) {
+                            return stringInLists.matches(document, query);
+                        }
+
+                        @Override
+                        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip,
+                                                             int limit, int batchSize, Document fieldSelector) {
+                            Index<Object> index = CheapestIndex.of(getIndexes(), query);
+                            return index == null
+                                    ? super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize,
+                                            fieldSelector)
+                                    : matchDocuments(query, index.getPositions(query), orderBy, numberToSkip, limit,
+                                            batchSize, fieldSelector);
+                        }
+                    };
+                }
+
                 @Override
                 protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
                                                                 List<IndexKey> keys, boolean sparse) {

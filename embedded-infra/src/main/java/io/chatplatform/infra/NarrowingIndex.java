@@ -26,7 +26,7 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
  *
  * @param <P> the backend's document position type
  */
-final class NarrowingIndex<P> extends Index<P> {
+final class NarrowingIndex<P> extends Index<P> implements CheapestIndex.Estimating {
 
     /** Beyond this many exact lookups (a cartesian product of {@code $in} lists) a scan is the better plan. */
     private static final int MAX_LOOKUPS = 2_000;
@@ -45,6 +45,13 @@ final class NarrowingIndex<P> extends Index<P> {
     @Override
     public boolean canHandle(Document query) {
         return delegate.canHandle(query) || lookups(query) != null;
+    }
+
+    /** A unique index holds at most one document per exact lookup. */
+    @Override
+    public long candidates(Document query, long atMost) {
+        List<Document> lookups = lookups(query);
+        return lookups == null ? 1 : lookups.size();
     }
 
     @Override
