@@ -3,7 +3,6 @@ package io.chatplatform.websocket.delivery;
 import io.chatplatform.support.redis.RedisPubSub;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,12 +83,11 @@ public class Ephemeral implements SmartLifecycle {
     private Mono<Void> deliver(JsonNode frame) {
         String conversationId = frame.path("conversationId").asString();
         String userId = frame.path("userId").asString();
-        Set<String> local = Set.copyOf(connections.users());
-        if (local.isEmpty()) {
+        if (connections.users().isEmpty()) {
             return Mono.empty();
         }
         Frames.Frame outgoing = new Frames.Frame(conversationId, 0, null, json.convertValue(frame, Map.class));
-        return members.membersAmong(conversationId, local)
+        return members.connectedMembers(conversationId, connections)
                 .doOnNext(recipients -> {
                     recipients.remove(userId);
                     connections.deliver(outgoing, recipients);

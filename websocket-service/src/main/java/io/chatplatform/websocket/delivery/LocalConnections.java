@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * it and go to every connection of that user.
  */
 @Component
-public class LocalConnections {
+public class LocalConnections implements RoomMembers.LocalUsers {
 
     private static final Logger log = LoggerFactory.getLogger(LocalConnections.class);
 
@@ -31,6 +31,8 @@ public class LocalConnections {
     private final WebSocketMetrics metrics;
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, UserConnections> users = new ConcurrentHashMap<>();
+    /** Counts users' first connections here: while it stands still, no user is here that was not here before. */
+    private final java.util.concurrent.atomic.AtomicLong newcomers = new java.util.concurrent.atomic.AtomicLong();
     private final reactor.core.publisher.Sinks.Many<Arrival> arrivals =
             reactor.core.publisher.Sinks.many().multicast().directBestEffort();
 
@@ -65,17 +67,23 @@ public class LocalConnections {
     }
 
     public void add(Recipient connection) {
+        boolean[] first = {false};
         users.compute(connection.userId(), (userId, existing) -> {
             UserConnections entry = existing == null ? new UserConnections() : existing;
             if (entry.connections.add(connection)) {
                 open.incrementAndGet();
             }
             if (entry.subscription == null) {
+                first[0] = true;
                 entry.subscription = subscribe(userId);
                 emit(new Arrival(userId, true));
             }
             return entry;
         });
+        if (first[0]) {
+            // Counted only once the user is in users(): whoever reads this count and then users() sees them.
+            newcomers.incrementAndGet();
+        }
     }
 
     private void emit(Arrival arrival) {
@@ -122,7 +130,12 @@ public class LocalConnections {
         return users.values().stream().flatMap(entry -> entry.connections.stream()).toList();
     }
 
-    /** Users with at least one connection here. */
+    @Override
+    public long newcomers() {
+        return newcomers.get();
+    }
+
+    @Override
     public Set<String> users() {
         return users.keySet();
     }

@@ -7,7 +7,6 @@ import io.chatplatform.support.kafka.KafkaSubscriber;
 import io.chatplatform.support.kafka.TopicListener;
 import io.chatplatform.websocket.observability.WebSocketMetrics;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -49,10 +48,9 @@ class RoomEventsConsumer extends TopicListener {
         } else if (event.hasRoomDeleted()) {
             members.forget(event.getRoomDeleted().getRoomId());
         }
-        Set<String> local = Set.copyOf(connections.users());
         return Mono.justOrEmpty(Frames.ofEvent(event))
-                .filter(frame -> !local.isEmpty())
-                .flatMap(frame -> members.membersAmong(frame.conversationId(), local)
+                .filter(frame -> !connections.users().isEmpty())
+                .flatMap(frame -> members.connectedMembers(frame.conversationId(), connections)
                         .doOnNext(recipients -> metrics.deliver(event, WebSocketMetrics.Source.KAFKA,
                                 frame.conversationId() + "#" + frame.logSeq(),
                                 () -> connections.deliver(frame, recipients))))
