@@ -57,12 +57,30 @@ public class UserStore {
         return mongo.find(Query.query(Criteria.where("_id").in(ids)), User.class, COLLECTION);
     }
 
-    /** The account whose lowercased username or email is {@code login}. */
+    /**
+     * Which of the two unique fields an existing account already holds: {@code username} or {@code email}, empty when
+     * neither. Only a fast answer before the password is hashed; the unique indexes still decide. Two lookups, each
+     * on its own unique index.
+     */
+    public Mono<String> takenField(String usernameLower, String emailLower) {
+        return holds("usernameLower", usernameLower).map(found -> "username")
+                .switchIfEmpty(Mono.defer(() -> holds("emailLower", emailLower).map(found -> "email")));
+    }
+
+    private Mono<org.bson.Document> holds(String field, String value) {
+        Query query = Query.query(Criteria.where(field).is(value));
+        query.fields().include("_id");
+        return mongo.findOne(query, org.bson.Document.class, COLLECTION);
+    }
+
+    /**
+     * The account whose lowercased username or email is {@code login}. A username cannot hold an {@code @}
+     * ({@code AccountController.USERNAME_PATTERN}) and an email always does, so one lookup on one unique index answers
+     * (an {@code $or} of both would be served by no index on the embedded MongoDB server: a scan per login).
+     */
     public Mono<User> findByLogin(String normalizedLogin) {
-        Criteria criteria = new Criteria().orOperator(
-                Criteria.where("usernameLower").is(normalizedLogin),
-                Criteria.where("emailLower").is(normalizedLogin));
-        return mongo.findOne(Query.query(criteria), User.class, COLLECTION);
+        String field = normalizedLogin.indexOf('@') >= 0 ? "emailLower" : "usernameLower";
+        return mongo.findOne(Query.query(Criteria.where(field).is(normalizedLogin)), User.class, COLLECTION);
     }
 
     /** Marks the email verified if the token is pending and unexpired; consumes it (single use). */
