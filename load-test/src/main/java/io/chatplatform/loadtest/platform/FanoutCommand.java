@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
                 + "member, deliveries per second, loss check by seq; baseline: the bare Netty broadcast server with "
                 + "the same rooms at the same rate and at its highest rate.",
                 "Target: at least 100,000 deliveries/s (e.g. 100 rooms x 200 members x 5/s) with delivery p99 at "
-                        + "most 150 ms and at least 50% of the bare baseline's deliveries/s, nothing lost."})
+                        + "most 150 ms and at least 50%% of the bare baseline's deliveries/s, nothing lost."})
 public final class FanoutCommand extends ScenarioCommand {
 
     @Option(names = "--rooms", defaultValue = "10", description = "rooms (default: ${DEFAULT-VALUE})")
