@@ -22,7 +22,8 @@ import de.bwaldvogel.mongo.bson.Document;
  * equality is {@link String#equals}); the rest of the query, and every document with another kind of value there (an
  * array, a missing field, a number), goes to the server's matcher as before. Results are unchanged.
  *
- * <p>Only called under the collection's lock, so the one prepared query it keeps needs no other guard.
+ * <p>The query prepared last is kept with the query it was prepared from, as one value: a caller that matches another
+ * query meanwhile replaces both together and never sees one query's preparation for another.
  */
 final class StringInLists {
 
@@ -30,21 +31,23 @@ final class StringInLists {
     private static final int MIN_SIZE = 8;
 
     private final BiPredicate<Document, Document> matcher;
-    private Document lastQuery;
-    private Prepared lastPrepared;
+    private volatile Prepared last;
 
     /** @param matcher the server's matcher: a document and a query */
     StringInLists(BiPredicate<Document, Document> matcher) {
         this.matcher = matcher;
     }
 
-    /** The query split into its string {@code $in} conditions (field to set) and everything else. */
-    private record Prepared(Map<String, Set<String>> in, Document rest) {
+    /**
+     * A query split into its string {@code $in} conditions (field to set, null when it has none worth hashing) and
+     * everything else.
+     */
+    private record Prepared(Document query, Map<String, Set<String>> in, Document rest) {
     }
 
     boolean matches(Document document, Document query) {
         Prepared prepared = prepare(query);
-        if (prepared == null) {
+        if (prepared.in() == null) {
             return matcher.test(document, query);
         }
         for (Map.Entry<String, Set<String>> condition : prepared.in().entrySet()) {
@@ -61,15 +64,15 @@ final class StringInLists {
 
     /** The same query object is matched against every candidate of one request: prepared once. */
     private Prepared prepare(Document query) {
-        if (query != lastQuery) {
-            lastQuery = query;
-            lastPrepared = split(query);
+        Prepared prepared = last;
+        if (prepared == null || prepared.query() != query) {
+            prepared = split(query);
+            last = prepared;
         }
-        return lastPrepared;
+        return prepared;
     }
 
-    /** Null when the query has no top-level {@code $in} over strings worth hashing. */
-    static Prepared split(Document query) {
+    private static Prepared split(Document query) {
         Map<String, Set<String>> in = null;
         for (Map.Entry<String, Object> condition : query.entrySet()) {
             Set<String> strings = stringIn(condition.getKey(), condition.getValue());
@@ -81,7 +84,7 @@ final class StringInLists {
             }
         }
         if (in == null) {
-            return null;
+            return new Prepared(query, null, null);
         }
         Document rest = new Document();
         for (Map.Entry<String, Object> condition : query.entrySet()) {
@@ -89,7 +92,7 @@ final class StringInLists {
                 rest.put(condition.getKey(), condition.getValue());
             }
         }
-        return new Prepared(in, rest);
+        return new Prepared(query, in, rest);
     }
 
     private static Set<String> stringIn(String field, Object condition) {
