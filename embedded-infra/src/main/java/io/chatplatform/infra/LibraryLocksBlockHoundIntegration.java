@@ -17,7 +17,9 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * connection with its own short lock ({@code SharedLock}). Spring Data's mapping context registers an entity type
  * under a write lock the first time it meets the type, so readers of other types wait for it, once per type; and the
  * MongoDB driver's session pool reads a few random bytes for the id of each new server session (a pool that grows
- * under concurrency), from the kernel's never-blocking random source. (Without this, BlockHound's error thrown inside a lock's
+ * under concurrency), from the kernel's never-blocking random source. Netty's adaptive buffer allocator, when
+ * concurrent allocations contend, adds magazines under a short write lock ({@code tryExpandMagazines}, seen on a
+ * test's WebClient event loop; Netty's own BlockHound integration allows only its thread-local setup). (Without this, BlockHound's error thrown inside a lock's
  * wait queue leaves that lock unusable and every
  * later request hangs.)
  */
@@ -41,6 +43,8 @@ public class LibraryLocksBlockHoundIntegration implements BlockHoundIntegration 
                 .allowBlockingCallsInside("org.springframework.data.mapping.context.AbstractMappingContext",
                         "getPersistentEntity")
                 .allowBlockingCallsInside("com.mongodb.internal.session.ServerSessionPool",
-                        "createNewServerSessionIdentifier");
+                        "createNewServerSessionIdentifier")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
+                        "tryExpandMagazines");
     }
 }
