@@ -1,8 +1,11 @@
 package io.chatplatform.infra;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.bson.Document;
 
 /**
@@ -29,6 +32,16 @@ final class CheapestIndex {
          * the query.
          */
         long candidates(Document query, long atMost);
+    }
+
+    /**
+     * A collection's answer to {@code query}: matched from the cheapest index's documents, or {@code scan} (the
+     * library's own query, which scans) when no index can serve it. One body for both backends' collections.
+     */
+    static <P> QueryResult serve(List<Index<P>> indexes, Document query,
+                                 Function<Iterable<P>, QueryResult> matchPositions, Supplier<QueryResult> scan) {
+        Index<P> index = of(indexes, query);
+        return index == null ? scan.get() : matchPositions.apply(index.getPositions(query));
     }
 
     /** The index to serve {@code query}, or null when none can (the collection is scanned). */

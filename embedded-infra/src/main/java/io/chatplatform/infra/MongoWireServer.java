@@ -181,11 +181,10 @@ final class MongoWireServer implements EmbeddedServer {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
                                              int batchSize, Document fieldSelector) {
-            Index<Integer> index = CheapestIndex.of(getIndexes(), query);
-            return index == null
-                    ? super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector)
-                    : matchDocuments(query, index.getPositions(query), orderBy, numberToSkip, limit, batchSize,
-                            fieldSelector);
+            return CheapestIndex.serve(getIndexes(), query,
+                    positions -> matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize,
+                            fieldSelector),
+                    () -> super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector));
         }
     }
 
@@ -217,12 +216,11 @@ final class MongoWireServer implements EmbeddedServer {
                         @Override
                         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip,
                                                              int limit, int batchSize, Document fieldSelector) {
-                            Index<Object> index = CheapestIndex.of(getIndexes(), query);
-                            return index == null
-                                    ? super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize,
-                                            fieldSelector)
-                                    : matchDocuments(query, index.getPositions(query), orderBy, numberToSkip, limit,
-                                            batchSize, fieldSelector);
+                            return CheapestIndex.serve(getIndexes(), query,
+                                    positions -> matchDocuments(query, positions, orderBy, numberToSkip, limit,
+                                            batchSize, fieldSelector),
+                                    () -> super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize,
+                                            fieldSelector));
                         }
                     };
                 }

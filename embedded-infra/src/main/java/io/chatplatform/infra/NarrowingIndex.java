@@ -47,11 +47,21 @@ final class NarrowingIndex<P> extends Index<P> implements CheapestIndex.Estimati
         return delegate.canHandle(query) || lookups(query) != null;
     }
 
-    /** A unique index holds at most one document per exact lookup. */
+    /**
+     * A unique index holds at most one document per exact lookup: the product of the values each key allows, counted
+     * without building the lookups ({@link #canHandle} and {@link #getPositions} already build them).
+     */
     @Override
     public long candidates(Document query, long atMost) {
-        List<Document> lookups = lookups(query);
-        return lookups == null ? 1 : lookups.size();
+        long lookups = 1;
+        for (IndexKey indexKey : getKeys()) {
+            List<Object> values = plainValues(query.get(indexKey.getKey()));
+            if (values == null) {
+                return 1;
+            }
+            lookups *= values.size();
+        }
+        return lookups;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.chatplatform.infra;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -101,13 +99,13 @@ final class StringInLists {
                 || !(operators.get("$in") instanceof Collection<?> list) || list.size() < MIN_SIZE) {
             return null;
         }
-        List<String> strings = new ArrayList<>(list.size());
+        Set<String> strings = new HashSet<>(list.size() * 2);
         for (Object element : list) {
             if (!(element instanceof String text)) {
                 return null;
             }
             strings.add(text);
         }
-        return new HashSet<>(strings);
+        return strings;
     }
 }
