@@ -61,10 +61,12 @@ class ChatSocketHandler implements WebSocketHandler {
     private final Clock clock;
     private final WebSocketMetrics metrics;
     private final ObservationRegistry observations;
+    private final Heartbeats heartbeats;
 
     ChatSocketHandler(JwksTokenVerifier verifier, ChatClient chat, LocalConnections connections, RoomMembers members,
                       Ephemeral ephemeral, WebSocketProperties properties, JsonMapper json, Optional<Clock> clock,
-                      WebSocketMetrics metrics, ObservationRegistry observations) {
+                      WebSocketMetrics metrics, ObservationRegistry observations, Heartbeats heartbeats) {
+        this.heartbeats = heartbeats;
         this.metrics = metrics;
         this.observations = observations;
         this.members = members;
@@ -111,24 +113,13 @@ class ChatSocketHandler implements WebSocketHandler {
                 // The peer closed (or we did): nothing more will be sent either.
                 .doFinally(signal -> session.complete())
                 .then();
-        // Server pings; a peer silent for two intervals is gone (a half-open TCP connection never says so).
-        long silenceLimit = properties.pingInterval().multipliedBy(2).toNanos();
-        Flux<WebSocketMessage> pings = Flux.interval(properties.pingInterval())
-                .filter(tick -> {
-                    if (session.silentForNanos() > silenceLimit) {
-                        session.close(new CloseStatus(1001, "no heartbeat"));
-                        return false;
-                    }
-                    return true;
-                })
-                .map(tick -> socket.pingMessage(buffers -> buffers.wrap(new byte[0])))
-                .onBackpressureDrop()
-                .takeUntilOther(session.done());
-        Mono<Void> outbound = socket.send(Flux.merge(session.outbound().map(socket::textMessage), pings));
+        heartbeats.watch(session);
+        Mono<Void> outbound = socket.send(session.outbound());
         return Mono.zip(inbound, outbound)
                 .then()
                 .doFinally(signal -> {
                     authDeadline.dispose();
+                    heartbeats.forget(session);
                     if (session.authenticated()) {
                         connections.remove(session);
                     }
@@ -222,8 +213,8 @@ class ChatSocketHandler implements WebSocketHandler {
     private void expireWith(ClientSession session, VerifiedToken token) {
         session.tokenValidUntil(token.expiresAt());
         Duration left = Duration.between(clock.instant(), token.expiresAt());
-        Mono.delay(left.isNegative() ? Duration.ZERO : left)
-                .subscribe(tick -> session.closeIfExpired(token.expiresAt(), clock.instant()));
+        session.expiryTimer(Mono.delay(left.isNegative() ? Duration.ZERO : left)
+                .subscribe(tick -> session.closeIfExpired(token.expiresAt(), clock.instant())));
     }
 
     private Mono<Void> send(ClientSession session, JsonNode frame) {

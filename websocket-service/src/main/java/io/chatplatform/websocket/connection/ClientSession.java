@@ -6,8 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
@@ -19,23 +23,41 @@ import reactor.util.concurrent.Queues;
  */
 final class ClientSession implements Recipient {
 
-    private static final int REMEMBERED_SEQS = 4096;
+    /**
+     * Marks a server ping in the outbound queue, between the frames. Compared by identity: a frame's JSON is never this
+     * instance (a new String, so no literal shares it).
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String PING = new String("ping");
+    private static final byte[] NO_PAYLOAD = new byte[0];
+    /** Closed after two ping intervals without a frame or a pong: a half-open TCP connection never says it is gone. */
+    static final CloseStatus NO_HEARTBEAT = new CloseStatus(1001, "no heartbeat");
+    /** Slots per chunk of the outbound queue: most connections hold a frame or two at a time. */
+    private static final int QUEUE_CHUNK = 16;
 
     /** Closed when the outbound queue is full: the reader is too slow, it should reconnect and resume. */
     static final CloseStatus TOO_SLOW = new CloseStatus(1013, "Too slow: reconnect and resume");
 
     private final WebSocketSession socket;
     private final Sinks.Many<String> outbound;
+    /** Frames queued and not yet taken by the socket, against {@link #outboundLimit}. */
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int outboundLimit;
     private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile long lastHeardNanos = System.nanoTime();
-    /** Per conversation, the log seqs this connection was sent (the newest {@value #REMEMBERED_SEQS}). */
-    private final Map<String, java.util.NavigableSet<Long>> sentSeqs = new HashMap<>();
+    /** Per conversation, the log seqs this connection was sent (among the newest {@value SentSeqs#SPAN}). */
+    private final Map<String, SentSeqs> sentSeqs = new HashMap<>();
     private final Map<String, Long> lastTyping = new HashMap<>();
     private final Map<String, List<Pending>> resuming = new HashMap<>();
     private volatile String userId;
     private volatile boolean moderator;
     private volatile String sessionId;
     private volatile java.time.Instant tokenValidUntil;
+    /**
+     * The timer that closes this connection when its newest token expires. Disposed with the connection: a timer left
+     * running would keep the closed connection (its socket, channel and queues) in memory until the token expired.
+     */
+    private final Disposable.Swap expiryTimer = Disposables.swap();
     private volatile boolean closing;
     private volatile Runnable slowReader = () -> { };
 
@@ -44,7 +66,10 @@ final class ClientSession implements Recipient {
 
     ClientSession(WebSocketSession socket, int outboundBuffer) {
         this.socket = socket;
-        this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(outboundBuffer).get());
+        // A queue that grows in small chunks, bounded by the count below: an array of outboundBuffer slots made up
+        // front would cost every idle connection about 4 KiB (1,024 references) for frames it may never queue.
+        this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>unbounded(QUEUE_CHUNK).get());
+        this.outboundLimit = outboundBuffer;
     }
 
     /** Called once if this connection is closed for reading too slowly (for the slow-reader metric). */
@@ -52,8 +77,25 @@ final class ClientSession implements Recipient {
         this.slowReader = callback;
     }
 
-    Flux<String> outbound() {
-        return outbound.asFlux();
+    /** The frames and pings to write, in order. */
+    Flux<WebSocketMessage> outbound() {
+        return outbound.asFlux()
+                .doOnNext(frame -> queued.decrementAndGet())
+                .map(frame -> frame == PING
+                        ? socket.pingMessage(buffers -> buffers.wrap(NO_PAYLOAD))
+                        : socket.textMessage(frame));
+    }
+
+    /**
+     * A heartbeat ({@link Heartbeats}): a connection that sent nothing for longer than {@code silenceLimitNanos} is
+     * closed with 1001; any other is pinged, and its pong counts as hearing from it.
+     */
+    void heartbeat(long silenceLimitNanos) {
+        if (silentForNanos() > silenceLimitNanos) {
+            close(NO_HEARTBEAT);
+        } else {
+            emit(PING);
+        }
     }
 
     String id() {
@@ -92,6 +134,14 @@ final class ClientSession implements Recipient {
 
     void tokenValidUntil(java.time.Instant expiresAt) {
         this.tokenValidUntil = expiresAt;
+    }
+
+    /**
+     * {@code timer} closes the connection when its newest token expires; it replaces (disposes) the previous token's
+     * timer. A connection already done disposes it at once.
+     */
+    void expiryTimer(Disposable timer) {
+        expiryTimer.update(timer);
     }
 
     /** Closes with 1008 if the newest token presented is expired by {@code now}. */
@@ -142,12 +192,8 @@ final class ClientSession implements Recipient {
      */
     private void sendInOrder(Frames.Frame frame, String json) {
         if (frame.logSeq() > 0) {
-            var sent = sentSeqs.computeIfAbsent(frame.conversationId(), id -> new java.util.TreeSet<>());
-            if (!sent.add(frame.logSeq())) {
+            if (!sentSeqs.computeIfAbsent(frame.conversationId(), id -> new SentSeqs()).add(frame.logSeq())) {
                 return;
-            }
-            if (sent.size() > REMEMBERED_SEQS) {
-                sent.pollFirst();
             }
         }
         emit(json);
@@ -157,7 +203,13 @@ final class ClientSession implements Recipient {
         if (closing) {
             return;
         }
-        Sinks.EmitResult result = outbound.tryEmitNext(json);
+        // Counted before the emit: a subscriber reading synchronously takes the frame (and counts it out) inside it.
+        Sinks.EmitResult result = queued.incrementAndGet() > outboundLimit
+                ? Sinks.EmitResult.FAIL_OVERFLOW
+                : outbound.tryEmitNext(json);
+        if (result.isFailure()) {
+            queued.decrementAndGet();
+        }
         // A full queue reports OVERFLOW, or ZERO_SUBSCRIBER if the socket is not reading from it (yet, or any more).
         if (result == Sinks.EmitResult.FAIL_OVERFLOW || result == Sinks.EmitResult.FAIL_ZERO_SUBSCRIBER) {
             slowReader.run();
@@ -168,6 +220,7 @@ final class ClientSession implements Recipient {
     /** No more frames: completes the outbound stream. */
     synchronized void complete() {
         closing = true;
+        expiryTimer.dispose();
         outbound.tryEmitComplete();
         done.tryEmitEmpty();
     }

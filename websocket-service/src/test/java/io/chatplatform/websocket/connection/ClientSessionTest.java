@@ -19,6 +19,8 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.HandshakeInfo;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -54,7 +56,7 @@ class ClientSessionTest {
         session.deliver(new Frames.Frame("c-1", 0, null, Map.of()), "receipt");
         session.complete();
 
-        assertThat(session.outbound().collectList().block(Duration.ofSeconds(5)))
+        assertThat(session.outbound().map(WebSocketMessage::getPayloadAsText).collectList().block(Duration.ofSeconds(5)))
                 .as("3 once (live first), the replay's 2, the held-back live 4 after the replay, no second 4")
                 .containsExactly("live 3", "replay 2", "live 4", "receipt");
     }
@@ -66,6 +68,46 @@ class ClientSessionTest {
         assertThat(session.mayTyping("c-1", 60_000)).isTrue();
         assertThat(session.mayTyping("c-1", 60_000)).isFalse();
         assertThat(session.mayTyping("c-2", 60_000)).as("per conversation").isTrue();
+    }
+
+    @Test
+    void aNewTokensTimerReplacesTheLastAndTheConnectionsEndDisposesIt() {
+        ClientSession session = new ClientSession(new RecordingSocket(), 16);
+        Disposable first = Disposables.single();
+        Disposable second = Disposables.single();
+        Disposable afterTheEnd = Disposables.single();
+
+        session.expiryTimer(first);
+        session.expiryTimer(second);
+        assertThat(first.isDisposed()).as("the previous token's timer").isTrue();
+        assertThat(second.isDisposed()).isFalse();
+
+        session.complete();
+        assertThat(second.isDisposed())
+                .as("a closed connection's timer, which would otherwise keep it in memory until the token expires")
+                .isTrue();
+
+        session.expiryTimer(afterTheEnd);
+        assertThat(afterTheEnd.isDisposed()).as("a token verified after the connection ended").isTrue();
+    }
+
+    @Test
+    void aHeartbeatPingsBetweenTheFramesAndClosesAConnectionSilentPastTheLimitWith1001() {
+        RecordingSocket socket = new RecordingSocket();
+        ClientSession session = new ClientSession(socket, 16);
+        session.authenticatedAs("u-1", "s-1", false);
+
+        session.deliver(frame("c-1", 1), "one");
+        session.heartbeat(Long.MAX_VALUE);
+        session.deliver(frame("c-1", 2), "two");
+        assertThat(socket.closedWith.get()).isNull();
+
+        session.heartbeat(-1);
+        assertThat(socket.closedWith.get()).as("silent for longer than the limit").isEqualTo(ClientSession.NO_HEARTBEAT);
+        session.complete();
+        assertThat(session.outbound().map(message -> message.getType() + ":" + message.getPayloadAsText())
+                .collectList().block(Duration.ofSeconds(5)))
+                .containsExactly("TEXT:one", "PING:", "TEXT:two");
     }
 
     private static Frames.Frame frame(String conversationId, long seq) {

@@ -121,6 +121,15 @@ final class RawSocketClient implements AutoCloseable {
 
     /** Reads the next frame other than a server ping, or null when the server closed the TCP connection. */
     Frame read() throws IOException {
+        return read(true);
+    }
+
+    /** Reads the next frame, server pings included, or null when the server closed the TCP connection. */
+    Frame readIncludingPings() throws IOException {
+        return read(false);
+    }
+
+    private Frame read(boolean skipPings) throws IOException {
         while (true) {
             int first;
             try {
@@ -142,7 +151,7 @@ final class RawSocketClient implements AutoCloseable {
             }
             byte[] payload = new byte[Math.toIntExact(length)];
             in.readFully(payload);
-            if ((first & 0x0f) != PING) {
+            if (!skipPings || (first & 0x0f) != PING) {
                 return new Frame(first & 0x0f, payload);
             }
         }
