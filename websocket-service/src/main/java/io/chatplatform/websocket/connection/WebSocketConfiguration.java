@@ -6,9 +6,12 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.HandshakeInfo;
+import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
@@ -41,6 +44,18 @@ class WebSocketConfiguration {
     WebSocketHandlerAdapter webSocketHandlerAdapter(WebSocketProperties properties) {
         var strategy = new ReactorNettyRequestUpgradeStrategy(() -> WebsocketServerSpec.builder()
                 .maxFramePayloadLength(properties.maxFrameSize()));
-        return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
+        RequestUpgradeStrategy withoutHeaderCopy = (exchange, handler, subProtocol, handshakeInfo) ->
+                strategy.upgrade(exchange, handler, subProtocol, () -> withoutHeaders(handshakeInfo.get()));
+        return new WebSocketHandlerAdapter(new HandshakeWebSocketService(withoutHeaderCopy));
+    }
+
+    /**
+     * The handshake as the session keeps it, without its copy of the request headers: nothing here reads them after
+     * the upgrade (the origin and the token are checked from the request and the first frame), and the copy, with its
+     * strings, would otherwise stay in memory for as long as the connection.
+     */
+    static HandshakeInfo withoutHeaders(HandshakeInfo info) {
+        return new HandshakeInfo(info.getUri(), HttpHeaders.EMPTY, info.getCookies(), info.getPrincipal(),
+                info.getSubProtocol(), info.getRemoteAddress(), info.getAttributes(), info.getLogPrefix());
     }
 }
