@@ -47,8 +47,8 @@ public final class StandalonePlatform implements AutoCloseable {
 
     private final StandaloneProperties settings;
     private final ResolvedPorts ports;
-    /** The services' shared gRPC credentials for this run: made up at start, never written anywhere. */
-    private final String serviceToken = newServiceToken();
+    /** The services' shared gRPC credentials for this run: made up at start unless given, never written anywhere. */
+    private final String serviceToken;
     private EmbeddedInfrastructure infrastructure;
     private final Deque<Running> running = new ArrayDeque<>();
     private volatile boolean closed;
@@ -56,6 +56,7 @@ public final class StandalonePlatform implements AutoCloseable {
     private StandalonePlatform(StandaloneProperties settings) {
         this.settings = settings;
         this.ports = ResolvedPorts.resolve(settings);
+        this.serviceToken = serviceTokenOf(settings);
     }
 
     /** Binds settings from {@code --standalone.*} arguments, {@code STANDALONE_*} variables and system properties. */
@@ -65,7 +66,7 @@ public final class StandalonePlatform implements AutoCloseable {
         ConfigurationPropertySources.attach(environment);
         return Binder.get(environment)
                 .bind("standalone", StandaloneProperties.class)
-                .orElseGet(() -> new StandaloneProperties(null, null, null, false));
+                .orElseGet(() -> new StandaloneProperties(null, null, null, false, null));
     }
 
     /**
@@ -213,6 +214,12 @@ public final class StandalonePlatform implements AutoCloseable {
                 .filter(service -> service.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service named " + name)));
+    }
+
+    /** The token given in the settings, else a new random one. */
+    static String serviceTokenOf(StandaloneProperties settings) {
+        String given = settings.serviceToken();
+        return given == null || given.isBlank() ? newServiceToken() : given;
     }
 
     private static String newServiceToken() {

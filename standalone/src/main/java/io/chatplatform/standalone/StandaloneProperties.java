@@ -11,8 +11,11 @@ import java.nio.file.Path;
  * @param ports   one port per server; 0 picks a free one
  * @param mongoInMemory keep MongoDB's data in memory instead of {@code dataDir} (lost at exit); for benchmarks, whose
  *                figures would otherwise be the on-disk embedded backend's, which serializes each collection
+ * @param serviceToken the credentials the services present to each other over gRPC; made up at start unless set, and
+ *                set only to start a service of the platform in a process of its own next to it (a second
+ *                websocket-service, say, or one measured alone), which must present the same token
  */
-public record StandaloneProperties(Path dataDir, String host, Ports ports, boolean mongoInMemory) {
+public record StandaloneProperties(Path dataDir, String host, Ports ports, boolean mongoInMemory, String serviceToken) {
 
     public StandaloneProperties {
         dataDir = dataDir != null ? dataDir : Path.of("data");
