@@ -43,7 +43,6 @@ final class ClientSession implements Recipient {
     /** Frames queued and not yet taken by the socket, against {@link #outboundLimit}. */
     private final AtomicInteger queued = new AtomicInteger();
     private final int outboundLimit;
-    private final Sinks.Empty<Void> done = Sinks.empty();
     private volatile long lastHeardNanos = System.nanoTime();
     /** Per conversation, the log seqs this connection was sent (among the newest {@value SentSeqs#SPAN}). */
     private final Map<String, SentSeqs> sentSeqs = new HashMap<>();
@@ -222,13 +221,8 @@ final class ClientSession implements Recipient {
         closing = true;
         expiryTimer.dispose();
         outbound.tryEmitComplete();
-        done.tryEmitEmpty();
     }
 
-    /** Completes when the connection is done. */
-    reactor.core.publisher.Mono<Void> done() {
-        return done.asMono();
-    }
 
     /** Whether a typing signal for the conversation may go out now (at most one per {@code everyMs}). */
     synchronized boolean mayTyping(String conversationId, long everyMs) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -18,6 +20,8 @@ import reactor.core.publisher.Flux;
  */
 @Component
 class Heartbeats implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
 
     private final Set<ClientSession> open = ConcurrentHashMap.newKeySet();
     private final Duration interval;
@@ -38,9 +42,15 @@ class Heartbeats implements SmartLifecycle {
         open.remove(session);
     }
 
-    /** One beat: pings, or closes the silent. */
+    /** One beat: pings, or closes the silent. One connection's failure neither stops the beat nor the timer. */
     void beat() {
-        open.forEach(session -> session.heartbeat(silenceLimitNanos));
+        open.forEach(session -> {
+            try {
+                session.heartbeat(silenceLimitNanos);
+            } catch (RuntimeException e) {
+                log.warn("Heartbeat failed on connection {}: {}", session.id(), e.toString());
+            }
+        });
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.chatplatform.websocket.connection;
 /**
  * Which log seqs of one conversation a connection was sent, among the newest {@value #SPAN} seqs: one bit per seq in a
  * window that slides up with the highest seq sent. It takes 512 bytes however busy the conversation, where a set of
- * boxed seqs grew to about 230 KiB for each busy conversation of each connection. A seq below the window is not
+ * boxed seqs grew to about 230 KB for each busy conversation of each connection. A seq below the window is not
  * remembered and counts as not sent: a resume reaching that far back sends it again, and the client keeps entries by
  * seq, so it is a repeat the client can drop, never a gap.
  */
