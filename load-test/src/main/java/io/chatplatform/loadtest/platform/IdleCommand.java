@@ -23,6 +23,11 @@ public final class IdleCommand extends ScenarioCommand {
             description = "users the connections are spread over; a user may hold many (default: ${DEFAULT-VALUE})")
     int users;
 
+    @Option(names = "--live-heap", description = "before each sample, run a full collection in the server's JVM "
+            + "(jcmd <pid> GC.run; the server must be a local JVM), so the heap figures are live objects only: the "
+            + "connections' own cost, whatever the collector's sizing (default: off)")
+    boolean liveHeap;
+
     @Override
     void validate(List<String> problems) {
         if (connections < 1 || users < 1) {
@@ -34,17 +39,18 @@ public final class IdleCommand extends ScenarioCommand {
     void settings(Map<String, Object> settings) {
         settings.put("connections", connections);
         settings.put("users", users);
+        settings.put("liveHeap", liveHeap);
     }
 
     @Override
     void run(Api api, Report report, PrintStream out) throws Exception {
         try (Fleet fleet = users(api, users, out)) {
             ServerSampler sampler = ServerSampler.of(platform);
-            ServerSampler.Sample before = sampler.sample();
+            ServerSampler.Sample before = sample(sampler);
             Fleet.ConnectResult connected = fleet.connect(platform, connections, (client, frame, nanos) -> { }, out);
             out.printf(Locale.ROOT, "Holding %,d connections for %s%n", connected.opened(), duration);
             Thread.sleep(duration.toMillis());
-            ServerSampler.Sample after = sampler.sample();
+            ServerSampler.Sample after = sample(sampler);
 
             Map<String, Object> figures = connectFigures(connected);
             figures.put("closedByServerWhileIdle", fleet.closedByServer());
@@ -55,7 +61,8 @@ public final class IdleCommand extends ScenarioCommand {
             figures.put("heapUsedAfter", Report.mib(after.heapUsedBytes()));
             long rssPerConnection = perConnection(before.rssBytes(), after.rssBytes(), connected.opened());
             figures.put("rssBytesPerConnection", rssPerConnection);
-            figures.put("heapBytesPerConnection",
+            // With --live-heap the heap readings follow a full collection: live objects only.
+            figures.put(liveHeap ? "liveHeapBytesPerConnection" : "heapBytesPerConnection",
                     perConnection(before.heapUsedBytes(), after.heapUsedBytes(), connected.opened()));
             report.section("idle connections", figures);
 
@@ -69,6 +76,16 @@ public final class IdleCommand extends ScenarioCommand {
                             + Report.mib(after.rssBytes()) + ")",
                     connected.opened() >= 50_000 && after.rssBytes() >= 0 && after.rssBytes() < (1L << 30));
         }
+    }
+
+    /** A reading, after a full collection in the server's JVM when asked for (a heap it cannot read is -1). */
+    private ServerSampler.Sample sample(ServerSampler sampler) {
+        if (!liveHeap) {
+            return sampler.sample();
+        }
+        return sampler.collectGarbage()
+                ? sampler.sample()
+                : new ServerSampler.Sample(sampler.sample().rssBytes(), -1);
     }
 
     /** Growth per connection, or -1 when either reading is unknown; a shrinking heap (a GC) reads as 0. */

@@ -50,6 +50,29 @@ final class ServerSampler {
         return new Sample(rss(pid), heapUsed());
     }
 
+    /**
+     * A full collection in the server's JVM ({@code jcmd <pid> GC.run}, with this JDK's jcmd), so the next heap reading
+     * is live objects only. False when it could not be done: no pid, no jcmd, not a JVM of this user.
+     */
+    boolean collectGarbage() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (pid <= 0 || !Files.isExecutable(jcmd)) {
+            return false;
+        }
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** VmRSS of a process in bytes, or -1. */
     static long rss(long pid) {
         if (pid <= 0) {

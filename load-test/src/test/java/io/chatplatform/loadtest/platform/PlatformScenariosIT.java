@@ -78,6 +78,19 @@ class PlatformScenariosIT {
         assertThat(idle.path("serverPid").asLong()).isEqualTo(ProcessHandle.current().pid());
         assertThat(idle.path("rssBytesPerConnection").asLong()).isNotNegative();
         assertThat(idle.path("heapUsedAfter").asString()).endsWith("MiB");
+        assertThat(idle.path("heapBytesPerConnection").isMissingNode()).isFalse();
+    }
+
+    @Test
+    @Order(1)
+    void idleWithLiveHeapCollectsInTheServersJvmBeforeEachSample() throws Exception {
+        JsonNode idle = run("idle", "--connections", "40", "--users", "4", "--duration", "1s", "--live-heap")
+                .path("sections").path("idle connections");
+
+        assertThat(idle.path("opened").asInt()).isEqualTo(40);
+        // jcmd GC.run on this JVM (the platform's): the live figure is there, and was read (-1 would mean it failed).
+        assertThat(idle.path("liveHeapBytesPerConnection").asLong()).isNotNegative();
+        assertThat(idle.path("heapBytesPerConnection").isMissingNode()).isTrue();
     }
 
     @Test

@@ -54,6 +54,8 @@ class HeartbeatIT {
                 } else {
                     assertThat(frame.text()).contains("pong");
                 }
+                // Paces the client's own frames, three per interval: the talking is what is under test, not a
+                // wait for a condition.
                 Thread.sleep(INTERVAL_MS / 3);
             }
             assertThat(pings).as("server pings to the talking connection").isGreaterThanOrEqualTo(2);
