@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * chat-service's {@code ChatService.Membership} on a real gRPC server socket: conversations, their members and read
@@ -30,6 +31,7 @@ public final class ChatDouble extends ChatServiceGrpc.ChatServiceImplBase {
 
     private final Server server;
     private final Map<String, Map<String, Long>> conversations = new ConcurrentHashMap<>();
+    private final Map<String, List<MembershipRequest>> asked = new ConcurrentHashMap<>();
 
     private ChatDouble() {
         try {
@@ -68,8 +70,14 @@ public final class ChatDouble extends ChatServiceGrpc.ChatServiceImplBase {
         conversations.get(conversationId).put(userId, upToSeq);
     }
 
+    /** The Membership questions asked about a conversation so far, in order. */
+    public List<MembershipRequest> asked(String conversationId) {
+        return List.copyOf(asked.getOrDefault(conversationId, List.of()));
+    }
+
     @Override
     public void membership(MembershipRequest request, StreamObserver<MembershipResponse> observer) {
+        asked.computeIfAbsent(request.getConversation().getId(), id -> new CopyOnWriteArrayList<>()).add(request);
         Map<String, Long> members = conversations.get(request.getConversation().getId());
         if (members == null) {
             observer.onError(Status.NOT_FOUND.withDescription("no such conversation").asRuntimeException());

@@ -8,9 +8,11 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.chat.ChatMessage;
+import io.chatplatform.contracts.chat.MembershipRequest;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.contracts.events.NotificationChannel;
 import io.chatplatform.contracts.events.NotificationDeadLettered;
+import io.chatplatform.notification.preference.PreferenceStore;
 import io.chatplatform.notification.push.PushEndpoint;
 import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.KafkaSubscriber;
@@ -43,6 +45,8 @@ class WebPushIT extends NotificationITSupport {
     private KafkaSubscriber kafkaSubscriber;
     @Autowired
     private ApplicationContext context;
+    @Autowired
+    private PreferenceStore preferenceStore;
 
     @Test
     void pushesPreparedAtTheSameTimeForManyDevicesEachDecryptWithTheirOwnDevicesKeys() {
@@ -308,6 +312,33 @@ class WebPushIT extends NotificationITSupport {
         assertThat(bobPhone.received().get(0).payload().path("title").asString()).isEqualTo("Ann mentioned you");
         assertThat(catPhone.received().get(0).headers()).containsEntry("Urgency", "normal");
         assertThat(annPhone.attempts()).isZero();
+    }
+
+    @Test
+    void aRoomMessageAsksChatServiceOnlyAboutTheMembersItCanNotify() {
+        String ann = user("Ann");
+        String bob = user("Bob");
+        String cat = user("Cat");
+        String dan = user("Dan");
+        PushEndpoint.Device bobPhone = subscribe(bob);
+        PushEndpoint.Device catPhone = subscribe(cat);
+        PushEndpoint.Device danPhone = subscribe(dan);
+        String room = newId("room");
+        chat().conversation(room, ann, bob, cat, dan);
+        putPreferences(cat, preferences(true, false, true, null));
+        await().atMost(TIMEOUT).until(() -> preferenceStore.roomMessageUsers() != null);
+
+        publishChat(Events.created(Events.message(room, false, 1, ann, "to everyone")));
+        publishChat(Events.created(Events.message(room, false, 2, ann, "@bob look", bob)));
+
+        await().atMost(TIMEOUT).until(() -> catPhone.received().size() == 2 && bobPhone.received().size() == 1);
+        List<MembershipRequest> asked = chat().asked(room);
+        // Only cat (every room message) and bob (mentioned) can be notified: dan and the sender are never asked about,
+        // and the room's members are never listed. (The later questions about one user are the pushes' read checks.)
+        assertThat(asked).isNotEmpty().allSatisfy(request -> assertThat(request.getUserIdsList())
+                .isNotEmpty().doesNotContain(dan, ann));
+        assertThat(asked).anySatisfy(request -> assertThat(request.getUserIdsList()).contains(cat, bob));
+        assertThat(danPhone.attempts()).isZero();
     }
 
     @Test

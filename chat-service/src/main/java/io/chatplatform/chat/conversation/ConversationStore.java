@@ -11,6 +11,7 @@ import io.chatplatform.chat.outbox.PendingEvent;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -337,16 +338,42 @@ public class ConversationStore {
     }
 
     /** Which of {@code others} share at least one conversation with {@code userId}. */
-    public Mono<java.util.Set<String>> contacts(String userId, Collection<String> others) {
+    public Mono<Set<String>> contacts(String userId, Collection<String> others) {
         return membershipsOf(userId)
                 .map(Member::conversationId)
                 .collectList()
                 .flatMap(mine -> mine.isEmpty() || others.isEmpty()
-                        ? Mono.just(java.util.Set.<String>of())
+                        ? Mono.just(Set.<String>of())
                         : mongo.find(query(where("conversationId").in(mine).and("userId").in(others)
                                         .and("removed").ne(true)), Member.class)
                                 .map(Member::userId)
                                 .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * Everyone who shares at least one conversation with {@code userId}, at most {@code limit} of them (which ones,
+     * when there are more, is not defined): the memberships of the user's conversations, read only until one more
+     * than the limit is found.
+     */
+    public Mono<AllContacts> allContacts(String userId, int limit) {
+        return membershipsOf(userId)
+                .map(Member::conversationId)
+                .collectList()
+                .flatMap(mine -> mine.isEmpty()
+                        ? Mono.just(new AllContacts(Set.of(), false))
+                        : mongo.find(query(where("conversationId").in(mine).and("removed").ne(true)), Member.class)
+                                .map(Member::userId)
+                                .filter(other -> !other.equals(userId))
+                                .distinct()
+                                .take(limit + 1L)
+                                .collectList()
+                                .map(found -> found.size() > limit
+                                        ? new AllContacts(Set.copyOf(found.subList(0, limit)), true)
+                                        : new AllContacts(Set.copyOf(found), false)));
+    }
+
+    /** See {@link #allContacts}: the contacts found, and whether there were more than asked for. */
+    public record AllContacts(Set<String> userIds, boolean truncated) {
     }
 
     /** Rooms with a retention period (DMs keep their history). */

@@ -47,6 +47,8 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(ChatGrpcService.class);
     private static final int MAX_MEMBERS_PAGE = 500;
     private static final int MAX_CONTACTS = 1000;
+    /** About 300 KB of ids in one answer, well within a gRPC message. */
+    private static final int MAX_ALL_CONTACTS = 10_000;
     private static final int DEFAULT_MEMBERS_PAGE = 100;
 
     private final MessageService messages;
@@ -157,18 +159,38 @@ class ChatGrpcService extends ChatServiceGrpc.ChatServiceImplBase {
         respond(answer, responses);
     }
 
-    /** Who may see {@code user_id}'s presence among {@code other_user_ids}: those who share a conversation. */
+    /**
+     * Who may see {@code user_id}'s presence: those among {@code other_user_ids} who share a conversation with them,
+     * or with {@code all_contacts} everyone who does, up to {@code limit}.
+     */
     @Override
     public void contacts(ContactsRequest request, StreamObserver<ContactsResponse> responses) {
         Mono<ContactsResponse> answer = Mono.defer(() -> {
+            String userId = Problems.requireId("user_id", request.getUserId());
+            if (request.getAllContacts()) {
+                return allContacts(userId, request);
+            }
             if (request.getOtherUserIdsCount() > MAX_CONTACTS) {
                 return Mono.error(Problems.invalid("other_user_ids", "at most " + MAX_CONTACTS));
             }
-            return conversations.contacts(Problems.requireId("user_id", request.getUserId()),
-                            request.getOtherUserIdsList())
+            return conversations.contacts(userId, request.getOtherUserIdsList())
                     .map(contacts -> ContactsResponse.newBuilder().addAllContactUserIds(contacts).build());
         });
         respond(answer, responses);
+    }
+
+    private Mono<ContactsResponse> allContacts(String userId, ContactsRequest request) {
+        if (request.getOtherUserIdsCount() > 0) {
+            return Mono.error(Problems.invalid("other_user_ids", "must be empty with all_contacts"));
+        }
+        if (request.getLimit() < 1 || request.getLimit() > MAX_ALL_CONTACTS) {
+            return Mono.error(Problems.invalid("limit", "from 1 to " + MAX_ALL_CONTACTS + " with all_contacts"));
+        }
+        return conversations.allContacts(userId, request.getLimit())
+                .map(found -> ContactsResponse.newBuilder()
+                        .addAllContactUserIds(found.userIds())
+                        .setTruncated(found.truncated())
+                        .build());
     }
 
     private Mono<MembershipResponse> some(String conversationId, List<String> userIds) {

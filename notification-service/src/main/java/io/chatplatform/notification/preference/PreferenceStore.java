@@ -3,13 +3,18 @@ package io.chatplatform.notification.preference;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.support.cache.SetSnapshot;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,10 +23,38 @@ import reactor.core.publisher.Mono;
 @Component
 public class PreferenceStore {
 
-    private final ReactiveMongoTemplate mongo;
+    /**
+     * Past this many users who turned {@code roomMessages} on there is no set: a room message is weighed for every
+     * member of its room again (chat-service answers a question about at most this many users at once).
+     */
+    public static final int MAX_ROOM_MESSAGE_USERS = 500;
 
-    PreferenceStore(ReactiveMongoTemplate mongo) {
+    private final ReactiveMongoTemplate mongo;
+    /** Who turned {@code roomMessages} on: the only users, besides those mentioned, a room message may notify. */
+    private final SetSnapshot roomMessageUsers;
+
+    PreferenceStore(ReactiveMongoTemplate mongo, PreferenceProperties properties) {
         this.mongo = mongo;
+        this.roomMessageUsers = new SetSnapshot("users notified of every room message", this::roomMessageUserIds,
+                MAX_ROOM_MESSAGE_USERS, properties.roomMessagesMaxAge(), System::nanoTime);
+    }
+
+    /**
+     * The users who turned {@code roomMessages} on, from a set read whole at most
+     * {@code chat.notification.preferences.room-messages-max-age} ago (changes stored by this instance at once); null
+     * when there is no such set (not read yet, reads failing, more than {@value #MAX_ROOM_MESSAGE_USERS} users, or a
+     * zero age). A user in the set may have turned it off since: the settings read for the message decide.
+     */
+    public Set<String> roomMessageUsers() {
+        return roomMessageUsers.ids();
+    }
+
+    private Mono<Set<String>> roomMessageUserIds(int limit) {
+        Query everyMessage = query(where("roomMessages").is(true)).limit(limit);
+        everyMessage.fields().include("_id");
+        return mongo.find(everyMessage, Document.class, Preferences.COLLECTION)
+                .map(preferences -> preferences.getString("_id"))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The user's settings, or the defaults. */
@@ -31,7 +64,8 @@ public class PreferenceStore {
     }
 
     public Mono<Preferences> save(Preferences preferences) {
-        return mongo.save(preferences);
+        return mongo.save(preferences)
+                .doOnNext(saved -> roomMessageUsers.record(saved.userId(), saved.roomMessages()));
     }
 
     /** The user's settings for one conversation, if any. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
@@ -27,7 +28,8 @@ public record Preferences(
         String timeZone,
         String quietStart,
         String quietEnd,
-        boolean roomMessages) {
+        // Indexed: each instance reads who has it on (PreferenceStore.roomMessageUsers) about every half second.
+        @Indexed boolean roomMessages) {
 
     static final String COLLECTION = "preferences";
     public static final int DEFAULT_EMAIL_DELAY_MINUTES = 10;

@@ -21,8 +21,10 @@ import io.chatplatform.support.kafka.KafkaTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,7 +33,8 @@ import reactor.core.publisher.Mono;
  * Kafka {@code chat.messages}: decides who hears of each new message and schedules their push and digest entry.
  *
  * <p>{@code message.created} (unless held for pre-moderation) and {@code message.released} notify the DM's other
- * participant, or the room's members (asked of chat-service), never the sender, and nobody when the sender is
+ * participant, or the room's members (asked of chat-service: those mentioned or with {@code roomMessages} on, see
+ * {@link #roomRecipients}), never the sender, and nobody when the sender is
  * blocked. Each recipient's settings then pick the channels ({@link NotificationRules}). {@code message.hidden} and
  * {@code message.deleted} retract the message: whatever is still waiting for it is dropped when due.
  *
@@ -121,12 +124,35 @@ class ChatMessagesConsumer extends GroupConsumer {
     }
 
     private Flux<String> recipients(ChatMessage message, boolean dm, List<String> dmRecipients) {
-        Flux<String> everyone = dm
-                ? Flux.fromIterable(dmRecipients)
-                : members.all(message.getConversation().getId()).map(Member::getUserId);
+        Flux<String> everyone = dm ? Flux.fromIterable(dmRecipients) : roomRecipients(message);
         return everyone
                 .filter(userId -> !userId.isEmpty() && !userId.equals(message.getSenderUserId()))
                 .distinct();
+    }
+
+    /**
+     * The members a room message may notify: only those mentioned and those who turned {@code roomMessages} on can
+     * be (a conversation's own settings only ever take away), so while those are few only they are asked about, and
+     * a message that can notify nobody asks nothing. Listing every member of a 1,000-member room for each of its
+     * messages, and reading every member's settings, cost notification-service and chat-service more than the
+     * message itself when nearly nobody was to be notified. Without the set (see
+     * {@link PreferenceStore#roomMessageUsers}) every member is weighed, as they all can be.
+     */
+    private Flux<String> roomRecipients(ChatMessage message) {
+        String roomId = message.getConversation().getId();
+        Set<String> everyMessage = preferences.roomMessageUsers();
+        if (everyMessage == null) {
+            return members.all(roomId).map(Member::getUserId);
+        }
+        Set<String> candidates = new HashSet<>(message.getMentionedUserIdsList());
+        candidates.addAll(everyMessage);
+        candidates.remove(message.getSenderUserId());
+        if (candidates.isEmpty()) {
+            return Flux.empty();
+        }
+        return candidates.size() > PreferenceStore.MAX_ROOM_MESSAGE_USERS
+                ? members.all(roomId).map(Member::getUserId)
+                : members.among(roomId, candidates).map(Member::getUserId);
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.chatplatform.support.cache;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +77,45 @@ public final class SetSnapshot {
             readInBackground();
         }
         return answer;
+    }
+
+    /**
+     * Every id in the set, with this process's own changes applied, or null when there is no fresh set to answer
+     * from (as for {@link #contains}): for a caller that needs the members themselves, not one answer.
+     */
+    public Set<String> ids() {
+        if (maxAgeNanos == 0) {
+            return null;
+        }
+        long now = nanoTime.getAsLong();
+        // The changes first, then the set, for the reason given in contains.
+        List<Map.Entry<String, Local>> changes = stored.isEmpty() ? List.of() : List.copyOf(stored.entrySet());
+        Snapshot current = snapshot;
+        long age = current == null ? Long.MAX_VALUE : now - current.readStartedAt();
+        Set<String> answer = age >= maxAgeNanos ? null : withChanges(current, changes);
+        if (age >= maxAgeNanos / 2) {
+            readInBackground();
+        }
+        return answer;
+    }
+
+    private static Set<String> withChanges(Snapshot current, List<Map.Entry<String, Local>> changes) {
+        Set<String> merged = null;
+        for (Map.Entry<String, Local> change : changes) {
+            Local local = change.getValue();
+            if (local.at() - current.readStartedAt() > 0
+                    && local.contained() != current.ids().contains(change.getKey())) {
+                if (merged == null) {
+                    merged = new HashSet<>(current.ids());
+                }
+                if (local.contained()) {
+                    merged.add(change.getKey());
+                } else {
+                    merged.remove(change.getKey());
+                }
+            }
+        }
+        return merged == null ? current.ids() : Collections.unmodifiableSet(merged);
     }
 
     private static boolean answer(String id, Local local, Snapshot current) {

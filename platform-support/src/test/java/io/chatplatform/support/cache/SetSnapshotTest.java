@@ -130,6 +130,29 @@ class SetSnapshotTest {
         assertThat(asked).isEmpty();
     }
 
+    @Test
+    void theWholeSetComesWithTheChangesStoredHereAndOnlyWhileFresh() {
+        assertThat(blocked.ids()).as("no set yet").isNull();
+        reads.get(0).tryEmitValue(Set.of("u1", "u2"));
+        assertThat(blocked.ids()).containsExactlyInAnyOrder("u1", "u2");
+
+        now.addAndGet(10);
+        blocked.record("u3", true);
+        blocked.record("u1", false);
+        assertThat(blocked.ids()).containsExactlyInAnyOrder("u2", "u3");
+
+        // Half the age: a read starts; one that started after the changes is the truth.
+        now.addAndGet(MAX_AGE.toNanos() / 2);
+        assertThat(blocked.ids()).containsExactlyInAnyOrder("u2", "u3");
+        reads.get(1).tryEmitValue(Set.of("u1"));
+        assertThat(blocked.ids()).containsExactly("u1");
+
+        now.addAndGet(MAX_AGE.toNanos());
+        assertThat(blocked.ids()).as("too old").isNull();
+        assertThat(new SetSnapshot("blocked users", limit -> Mono.just(Set.of()), MAX_SIZE, Duration.ZERO, now::get)
+                .ids()).as("no age: never a set").isNull();
+    }
+
     /** Starts the first read and answers it. */
     private void answerRead(Set<String> ids) {
         assertThat(blocked.contains("anyone")).isNull();

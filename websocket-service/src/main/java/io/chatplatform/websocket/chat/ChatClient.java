@@ -29,6 +29,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -43,14 +44,15 @@ import reactor.core.publisher.Mono;
 public class ChatClient implements DisposableBean {
 
     /** The most {@code other_user_ids} chat-service takes in one Contacts call (see chat_service.proto). */
-    static final int CONTACTS_PER_CALL = 1000;
+    public static final int CONTACTS_PER_CALL = 1000;
     private static final int CONTACTS_CONCURRENCY = 4;
 
     private final WebSocketProperties properties;
     private final ManagedChannel channel;
     private final ChatServiceGrpc.ChatServiceStub stub;
 
-    ChatClient(WebSocketProperties properties, ServiceAuthProperties serviceAuth, ObservationRegistry observations) {
+    public ChatClient(WebSocketProperties properties, ServiceAuthProperties serviceAuth,
+                      ObservationRegistry observations) {
         this.properties = properties;
         // Connects on the first call, so websocket-service starts whether or not chat-service is up yet. The
         // interceptor observes each call and sends the trace context of the frame that caused it in its metadata.
@@ -107,6 +109,17 @@ public class ChatClient implements DisposableBean {
                         .build()), CONTACTS_CONCURRENCY)
                 .flatMapIterable(ContactsResponse::getContactUserIdsList)
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Everyone who shares a conversation with {@code userId}, at most {@code limit} of them; empty when there are
+     * more (the answer would be incomplete).
+     */
+    public Mono<Optional<Set<String>>> allContacts(String userId, int limit) {
+        return contacts(ContactsRequest.newBuilder().setUserId(userId).setAllContacts(true).setLimit(limit).build())
+                .map(response -> response.getTruncated()
+                        ? Optional.<Set<String>>empty()
+                        : Optional.of(Set.copyOf(response.getContactUserIdsList())));
     }
 
     private Mono<ContactsResponse> contacts(ContactsRequest request) {

@@ -8,7 +8,6 @@ import io.chatplatform.websocket.delivery.LocalConnections;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -41,12 +41,15 @@ import tools.jackson.databind.json.JsonMapper;
 public class Presence implements SmartLifecycle {
 
     static final String CHANNEL = "presence";
+    /** Users whose changes are handled side by side (see {@link #inLanes}). */
+    static final int LANES = 16;
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final RedisPubSub pubSub;
     private final LocalConnections connections;
     private final ChatClient chat;
+    private final PresenceViewers viewers;
     private final JsonMapper json;
     private final Duration ttl;
     private final Clock clock;
@@ -60,6 +63,7 @@ public class Presence implements SmartLifecycle {
         this.pubSub = pubSub;
         this.connections = connections;
         this.chat = chat;
+        this.viewers = new PresenceViewers(chat);
         this.json = json;
         this.ttl = properties.presenceTtl();
         this.clock = clock.orElse(Clock.systemUTC());
@@ -87,12 +91,14 @@ public class Presence implements SmartLifecycle {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        work.add(connections.arrivals()
-                // concatMap asks for one arrival at a time, and the arrivals sink drops what nobody asked for: without
-                // this buffer, a user who connected while the previous arrival was being handled (a few Redis round
-                // trips) was never announced online (or offline), so contacts did not see them come or go.
-                .onBackpressureBuffer()
-                .concatMap(arrival -> (arrival.online() ? arrived(arrival.userId()) : left(arrival.userId()))
+        work.add(inLanes(connections.arrivals()
+                        // The lanes ask for a few arrivals at a time, and the arrivals sink drops what nobody asked
+                        // for: without this buffer, a user who connected while earlier arrivals were being handled (a
+                        // few Redis round trips each) was never announced online (or offline), so contacts did not
+                        // see them come or go.
+                        .onBackpressureBuffer(),
+                LocalConnections.Arrival::userId,
+                arrival -> (arrival.online() ? arrived(arrival.userId()) : left(arrival.userId()))
                         .onErrorResume(error -> {
                             log.warn("Presence update failed: {}", error.toString());
                             return Mono.empty();
@@ -105,14 +111,37 @@ public class Presence implements SmartLifecycle {
                         .onErrorResume(error -> Mono.empty())
                         .then())
                 .subscribe());
-        work.add(pubSub.subscribe(CHANNEL)
-                .concatMap(message -> show(json.readTree(message.payload()))
+        work.add(inLanes(pubSub.subscribe(CHANNEL).concatMap(message -> readChange(message.payload())),
+                change -> change.path("userId").asString(),
+                change -> show(change)
                         .onErrorResume(error -> {
                             // Warn: the users who should have seen it are not told until the next change.
                             log.warn("Dropped a presence change: {}", error.toString());
                             return Mono.empty();
                         }))
                 .subscribe());
+    }
+
+    /**
+     * Handles each user's changes in order and different users' side by side, in {@value #LANES} lanes by user: one
+     * at a time, each change waited for the round trips of every change before it, and the thousands of users who
+     * connect together after a restart were announced, and shown, minutes late.
+     */
+    static <T> Flux<Void> inLanes(Flux<T> changes, Function<T, String> userOf,
+                                          Function<T, Mono<Void>> handle) {
+        return changes
+                .groupBy(change -> Math.floorMod(userOf.apply(change).hashCode(), LANES))
+                // As many at once as there are lanes: each lane is drained, none waits for another to end.
+                .flatMap(lane -> lane.concatMap(handle), LANES);
+    }
+
+    private Mono<JsonNode> readChange(byte[] payload) {
+        try {
+            return Mono.just(json.readTree(payload));
+        } catch (RuntimeException unreadable) {
+            log.warn("Skipped an unreadable presence change: {}", unreadable.toString());
+            return Mono.empty();
+        }
     }
 
     private Mono<Void> arrived(String userId) {
@@ -146,14 +175,13 @@ public class Presence implements SmartLifecycle {
     /** Shows a change to the local users who share a conversation with its user (never to the user themselves). */
     private Mono<Void> show(JsonNode change) {
         String userId = change.path("userId").asString();
-        List<String> local = new ArrayList<>(connections.users());
-        local.remove(userId);
-        if (local.isEmpty()) {
+        Set<String> here = connections.users();
+        if (here.isEmpty() || here.size() == 1 && here.contains(userId)) {
             return Mono.empty();
         }
         Frames.Frame frame = new Frames.Frame(null, 0, null, json.convertValue(change, Map.class));
-        return contacts(userId, local)
-                .doOnNext(viewers -> connections.deliver(frame, viewers))
+        return viewers.among(userId, here)
+                .doOnNext(shown -> connections.deliver(frame, shown))
                 .then();
     }
 

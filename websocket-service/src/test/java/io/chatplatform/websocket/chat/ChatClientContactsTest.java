@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chatplatform.contracts.chat.ChatServiceGrpc;
 import io.chatplatform.contracts.chat.ContactsRequest;
 import io.chatplatform.contracts.chat.ContactsResponse;
-import io.chatplatform.support.grpc.ServiceAuthProperties;
-import io.chatplatform.websocket.WebSocketProperties;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -56,10 +53,7 @@ class ChatClientContactsTest {
                 })
                 .build()
                 .start();
-        WebSocketProperties properties = new WebSocketProperties(List.of("http://localhost:8080"),
-                Duration.ofSeconds(5), 65536, 1024, 200, "127.0.0.1:" + server.getPort(), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60));
-        client = new ChatClient(properties, new ServiceAuthProperties(null, List.of()), ObservationRegistry.NOOP);
+        client = TestChatClients.forPort(server.getPort());
     }
 
     @AfterEach
