@@ -174,14 +174,10 @@ public class Presence implements SmartLifecycle {
 
     /** Shows a change to the local users who share a conversation with its user (never to the user themselves). */
     private Mono<Void> show(JsonNode change) {
-        String userId = change.path("userId").asString();
-        Set<String> here = connections.users();
-        if (here.isEmpty() || here.size() == 1 && here.contains(userId)) {
-            return Mono.empty();
-        }
-        Frames.Frame frame = new Frames.Frame(null, 0, null, json.convertValue(change, Map.class));
-        return viewers.among(userId, here)
-                .doOnNext(shown -> connections.deliver(frame, shown))
+        return viewers.among(change.path("userId").asString(), connections.users())
+                .filter(shown -> !shown.isEmpty())
+                .doOnNext(shown -> connections.deliver(
+                        new Frames.Frame(null, 0, null, json.convertValue(change, Map.class)), shown))
                 .then();
     }
 
