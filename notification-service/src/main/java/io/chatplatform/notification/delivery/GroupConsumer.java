@@ -42,6 +42,7 @@ public abstract class GroupConsumer implements SmartLifecycle {
 
     private final KafkaSubscriber kafka;
     private final String topic;
+    private final ConsumerSpec spec;
     private final Mono<Void> topicReady;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Disposable consuming;
@@ -50,8 +51,17 @@ public abstract class GroupConsumer implements SmartLifecycle {
     private final Object drained = new Object();
 
     protected GroupConsumer(KafkaSubscriber kafka, KafkaTopics topics, String topic) {
+        this(kafka, topics, topic, 1);
+    }
+
+    /**
+     * @param keyLanes a partition's events handled in this many lanes by record key, each key's in order (see
+     *                 {@link ConsumerSpec#keyLanes()}); 1: one at a time in offset order
+     */
+    protected GroupConsumer(KafkaSubscriber kafka, KafkaTopics topics, String topic, int keyLanes) {
         this.kafka = kafka;
         this.topic = topic;
+        this.spec = ConsumerSpec.of(GROUP, topic).withKeyLanes(keyLanes);
         // Subscribing to a missing topic would let the broker create it with its default partition count.
         this.topicReady = Mono.defer(() -> topics.ensureTopics(List.of(TopicSpec.platformTopic(topic))));
     }
@@ -65,7 +75,7 @@ public abstract class GroupConsumer implements SmartLifecycle {
             return;
         }
         consuming = topicReady
-                .thenMany(Flux.defer(() -> kafka.consume(ConsumerSpec.of(GROUP, topic), this::apply)))
+                .thenMany(Flux.defer(() -> kafka.consume(spec, this::apply)))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
                         .maxBackoff(Duration.ofSeconds(30))
                         .transientErrors(true)

@@ -4,13 +4,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What to consume: a consumer group, its topics and where a group without committed offsets starts.
+ * What to consume: a consumer group, its topics, where a group without committed offsets starts, and how many of a
+ * partition's records are handled at once.
  *
  * @param groupId         consumer group; instances sharing it split the partitions between them
  * @param topics          topics to subscribe to, at least one
  * @param autoOffsetReset start position when the group has no committed offset for a partition
+ * @param keyLanes        1: a partition's records one at a time, in offset order. More: in that many lanes by key,
+ *                        side by side, each key's records still one at a time in offset order (see
+ *                        {@link KafkaSubscriber}); for handlers whose order only matters per key and whose time goes
+ *                        to waiting on round trips. Only with {@link OffsetReset#EARLIEST}
  */
-public record ConsumerSpec(String groupId, List<String> topics, OffsetReset autoOffsetReset) {
+public record ConsumerSpec(String groupId, List<String> topics, OffsetReset autoOffsetReset, int keyLanes) {
+
+    /** The most lanes a partition's records may be spread over. */
+    public static final int MAX_KEY_LANES = 64;
+
+    public ConsumerSpec(String groupId, List<String> topics, OffsetReset autoOffsetReset) {
+        this(groupId, topics, autoOffsetReset, 1);
+    }
 
     public ConsumerSpec {
         Objects.requireNonNull(groupId, "groupId");
@@ -22,6 +34,19 @@ public record ConsumerSpec(String groupId, List<String> topics, OffsetReset auto
             throw new IllegalArgumentException("at least one topic is required");
         }
         autoOffsetReset = autoOffsetReset == null ? OffsetReset.EARLIEST : autoOffsetReset;
+        if (keyLanes < 1 || keyLanes > MAX_KEY_LANES) {
+            throw new IllegalArgumentException("keyLanes must be from 1 to " + MAX_KEY_LANES);
+        }
+        // A newest-offset stream keeps its own position per partition, which records handled out of order would
+        // move past records not handled yet.
+        if (keyLanes > 1 && autoOffsetReset == OffsetReset.LATEST) {
+            throw new IllegalArgumentException("keyLanes above 1 need a group that starts at the earliest offset");
+        }
+    }
+
+    /** The same spec with a partition's records handled in {@code lanes} lanes by key. */
+    public ConsumerSpec withKeyLanes(int lanes) {
+        return new ConsumerSpec(groupId, topics, autoOffsetReset, lanes);
     }
 
     /** A spec that reads a new group's partitions from the beginning, so nothing published before is missed. */

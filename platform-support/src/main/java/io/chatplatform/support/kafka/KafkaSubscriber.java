@@ -8,10 +8,14 @@ import reactor.core.publisher.Mono;
  * Consumes topics at least once.
  *
  * <p><b>Order:</b> records of one partition reach the handler one at a time, in offset order; the handler for
- * record n+1 starts only after the {@code Mono} for record n completed. Different partitions run concurrently.
+ * record n+1 starts only after the {@code Mono} for record n completed. Different partitions run concurrently. With
+ * {@link ConsumerSpec#keyLanes()} above 1, a partition's records are spread over that many lanes by key: records of
+ * one key still one at a time in offset order, the lanes side by side (records of different keys may finish in any
+ * order, and the returned {@code Flux} emits them as they finish).
  *
  * <p><b>Commit after processing:</b> a record's offset is acknowledged only after its handler's {@code Mono}
- * completed successfully. Acknowledged offsets are committed in the background every {@code chat.kafka.commit-interval}
+ * completed successfully, and with key lanes an offset is committed only once every record before it is
+ * acknowledged. Acknowledged offsets are committed in the background every {@code chat.kafka.commit-interval}
  * and when the stream ends (completion, error or cancellation) or partitions are revoked. A crash can therefore
  * deliver again the records processed since the last commit, never skip one: handlers must be idempotent (event ids).
  *

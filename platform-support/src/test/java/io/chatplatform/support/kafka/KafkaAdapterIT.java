@@ -1,6 +1,8 @@
 package io.chatplatform.support.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.chatplatform.infra.Infrastructure;
 import io.chatplatform.infra.junit.EmbeddedInfraExtension;
@@ -28,12 +30,14 @@ import reactor.blockhound.BlockHound;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 @ExtendWith(EmbeddedInfraExtension.class)
 class KafkaAdapterIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final int LANES = 8;
 
     private final List<ReactorKafkaAdapter> adapters = new ArrayList<>();
     private KafkaProperties properties;
@@ -208,6 +212,103 @@ class KafkaAdapterIT {
                 .expectComplete()
                 .verify(TIMEOUT);
         assertThat(redelivered).containsExactly("r0", "r1", "r2");
+    }
+
+    /**
+     * Key lanes: while one key's record is still being handled, records of keys in other lanes are handled; that
+     * key's next record waits for it.
+     */
+    @Test
+    void keyLanesHandleOtherKeysWhileOneWaitsAndKeepEachKeysOrder() {
+        String topic = uniqueTopic();
+        ensure(topic, 1);
+        ReactorKafkaAdapter kafka = adapter();
+        List<String> others = keysOutsideTheLaneOf("slow", 20);
+        List<OutboundRecord> records = new ArrayList<>(List.of(OutboundRecord.of(topic, "slow", bytes("slow-1")),
+                OutboundRecord.of(topic, "slow", bytes("slow-2"))));
+        others.forEach(key -> records.add(OutboundRecord.of(topic, key, bytes(key))));
+        StepVerifier.create(kafka.sendAll(Flux.fromIterable(records))).expectNextCount(records.size())
+                .expectComplete().verify(TIMEOUT);
+        Sinks.Empty<Void> firstDone = Sinks.empty();
+        List<String> handled = new CopyOnWriteArrayList<>();
+
+        Disposable consuming = adapter().consume(ConsumerSpec.of("lanes-" + topic, topic).withKeyLanes(LANES),
+                record -> {
+                    String value = text(record.value());
+                    return value.equals("slow-1")
+                            ? firstDone.asMono().doOnSuccess(done -> handled.add(value))
+                            : Mono.fromRunnable(() -> handled.add(value));
+                }).subscribe();
+        try {
+            await().atMost(TIMEOUT).until(() -> handled.containsAll(others));
+            assertThat(handled).doesNotContain("slow-1", "slow-2");
+
+            firstDone.tryEmitEmpty();
+            await().atMost(TIMEOUT).until(() -> handled.contains("slow-2"));
+            assertThat(handled.indexOf("slow-1")).isLessThan(handled.indexOf("slow-2"));
+        } finally {
+            consuming.dispose();
+        }
+    }
+
+    /**
+     * Key lanes acknowledge records out of offset order; the group's committed offset must still never pass a record
+     * not handled yet, or a restart would skip it. Here the first record is never finished while the nine after it
+     * are: the next consumer of the group gets the first record again.
+     */
+    @Test
+    void keyLanesNeverCommitPastARecordStillBeingHandled() {
+        String topic = uniqueTopic();
+        ensure(topic, 1);
+        ReactorKafkaAdapter kafka = adapter();
+        List<OutboundRecord> records = new ArrayList<>(List.of(OutboundRecord.of(topic, "stuck", bytes("r0"))));
+        List<String> others = keysOutsideTheLaneOf("stuck", 9);
+        for (int i = 0; i < others.size(); i++) {
+            records.add(OutboundRecord.of(topic, others.get(i), bytes("r" + (i + 1))));
+        }
+        StepVerifier.create(kafka.sendAll(Flux.fromIterable(records))).expectNextCount(records.size())
+                .expectComplete().verify(TIMEOUT);
+        ConsumerSpec spec = ConsumerSpec.of("lanes-commit-" + topic, topic).withKeyLanes(LANES);
+
+        // r1..r9 are handled and acknowledged; the commit interval passes twice while r0 is still in flight.
+        StepVerifier.create(kafka.consume(spec, record -> text(record.value()).equals("r0")
+                        ? Mono.never() : Mono.empty()))
+                .expectNextCount(9)
+                .expectNoEvent(properties.commitInterval().multipliedBy(2).plusSeconds(1))
+                .thenCancel()
+                .verify(TIMEOUT);
+
+        List<String> again = new CopyOnWriteArrayList<>();
+        StepVerifier.create(adapter().consume(ConsumerSpec.of("lanes-commit-" + topic, topic), record -> {
+                            again.add(text(record.value()));
+                            return Mono.empty();
+                        })
+                        .take(1))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(again).first().isEqualTo("r0");
+    }
+
+    @Test
+    void keyLanesAreRefusedOutOfRangeAndForANewestOffsetGroup() {
+        assertThatThrownBy(() -> ConsumerSpec.of("g", "t").withKeyLanes(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConsumerSpec.of("g", "t")
+                        .withKeyLanes(ConsumerSpec.MAX_KEY_LANES + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConsumerSpec("g", List.of("t"),
+                        ConsumerSpec.OffsetReset.LATEST, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Keys whose records go to another lane than {@code key}'s. */
+    private static List<String> keysOutsideTheLaneOf(String key, int count) {
+        int lane = Math.floorMod(key.hashCode(), LANES);
+        return IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
+                .filter(other -> Math.floorMod(other.hashCode(), LANES) != lane)
+                .limit(count)
+                .toList();
     }
 
     /**

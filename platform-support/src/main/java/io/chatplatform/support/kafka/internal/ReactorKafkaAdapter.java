@@ -60,6 +60,8 @@ import reactor.util.retry.Retry;
 public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscriber, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReactorKafkaAdapter.class);
+    /** Acknowledgements a consumer with key lanes may hold back before it pauses (see {@code receiverOptions}). */
+    private static final int MAX_DEFERRED_COMMITS = 4_096;
 
     private final KafkaProperties properties;
     private final MeterRegistry registry;
@@ -118,13 +120,22 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
         return Flux.defer(() -> KafkaReceiver.create(options).receive())
                 .takeUntilOther(shutdown.asMono())
                 .groupBy(record -> record.receiverOffset().topicPartition())
-                .flatMap(partition -> processInOrder(partition, handler, positions), Integer.MAX_VALUE);
+                .flatMap(partition -> processInOrder(partition, handler, positions, spec.keyLanes()),
+                        Integer.MAX_VALUE);
     }
 
     private Flux<InboundRecord> processInOrder(
             GroupedFlux<TopicPartition, ReceiverRecord<String, byte[]>> partition,
-            Function<InboundRecord, Mono<Void>> handler, StreamPositions positions) {
-        return partition.concatMap(record -> process(record, handler, positions));
+            Function<InboundRecord, Mono<Void>> handler, StreamPositions positions, int keyLanes) {
+        if (keyLanes == 1) {
+            return partition.concatMap(record -> process(record, handler, positions));
+        }
+        // Each key's records in one lane, in offset order; the lanes side by side (as many at once as there are
+        // lanes, so none starves). They finish out of offset order: the receiver then commits an offset only once
+        // every record before it is acknowledged (maxDeferredCommits, set in receiverOptions).
+        return partition
+                .groupBy(record -> Math.floorMod(Objects.hashCode(record.key()), keyLanes))
+                .flatMap(lane -> lane.concatMap(record -> process(record, handler, positions)), keyLanes);
     }
 
     private Mono<InboundRecord> process(ReceiverRecord<String, byte[]> record,
@@ -213,6 +224,9 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
                 // On rebalance, wait (bounded) for in-flight records to be processed and committed before giving
                 // the partition away, so the new owner re-reads as little as possible.
                 .maxDelayRebalance(properties.closeTimeout())
+                // Records handled in lanes are acknowledged out of offset order: the receiver holds each commit back
+                // until every earlier offset is acknowledged, and pauses the partition past this many held back.
+                .maxDeferredCommits(spec.keyLanes() > 1 ? MAX_DEFERRED_COMMITS : 0)
                 .subscription(spec.topics());
     }
 
