@@ -38,8 +38,8 @@ import reactor.util.retry.Retry;
  *
  * <p>Consumer group {@code moderation-service}, each partition's records in lanes by conversation (each
  * conversation's in order); offsets are committed after a record was acted on, never past one still being checked,
- * so a crash redelivers, and acting is idempotent (a {@link VerdictRecord} marks what is done; every step of acting is keyed by
- * the message), so a redelivered record counts nothing twice. A record that keeps failing (chat-service or MongoDB
+ * so a crash redelivers, and acting is idempotent (a {@link VerdictRecord} marks what is done; every step of acting
+ * is keyed by the message), so a redelivered record counts nothing twice. A record that keeps failing (chat-service or MongoDB
  * down) stops the stream, which restarts from the committed offset with backoff: fail closed, no message unchecked.
  */
 @Component

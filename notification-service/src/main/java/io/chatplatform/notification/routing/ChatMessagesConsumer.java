@@ -147,18 +147,15 @@ class ChatMessagesConsumer extends GroupConsumer {
     private Flux<String> roomRecipients(ChatMessage message) {
         String roomId = message.getConversation().getId();
         Set<String> everyMessage = preferences.roomMessageUsers();
-        if (everyMessage == null) {
+        Set<String> candidates = new HashSet<>(message.getMentionedUserIdsList());
+        if (everyMessage != null) {
+            candidates.addAll(everyMessage);
+        }
+        candidates.remove(message.getSenderUserId());
+        if (everyMessage == null || candidates.size() > PreferenceStore.MAX_ROOM_MESSAGE_USERS) {
             return members.all(roomId).map(Member::getUserId);
         }
-        Set<String> candidates = new HashSet<>(message.getMentionedUserIdsList());
-        candidates.addAll(everyMessage);
-        candidates.remove(message.getSenderUserId());
-        if (candidates.isEmpty()) {
-            return Flux.empty();
-        }
-        return candidates.size() > PreferenceStore.MAX_ROOM_MESSAGE_USERS
-                ? members.all(roomId).map(Member::getUserId)
-                : members.among(roomId, candidates).map(Member::getUserId);
+        return candidates.isEmpty() ? Flux.empty() : members.among(roomId, candidates).map(Member::getUserId);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.chatplatform.infra.Infrastructure;
 import io.chatplatform.infra.junit.EmbeddedInfraExtension;
 import io.chatplatform.support.kafka.internal.AdminClientTopics;
 import io.chatplatform.support.kafka.internal.ReactorKafkaAdapter;
+import io.chatplatform.support.reactor.KeyLanes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -304,9 +305,9 @@ class KafkaAdapterIT {
 
     /** Keys whose records go to another lane than {@code key}'s. */
     private static List<String> keysOutsideTheLaneOf(String key, int count) {
-        int lane = Math.floorMod(key.hashCode(), LANES);
+        int lane = KeyLanes.laneOf(key, LANES);
         return IntStream.range(0, 1_000).mapToObj(i -> "key-" + i)
-                .filter(other -> Math.floorMod(other.hashCode(), LANES) != lane)
+                .filter(other -> KeyLanes.laneOf(other, LANES) != lane)
                 .limit(count)
                 .toList();
     }

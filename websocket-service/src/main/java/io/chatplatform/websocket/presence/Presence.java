@@ -1,5 +1,6 @@
 package io.chatplatform.websocket.presence;
 
+import io.chatplatform.support.reactor.KeyLanes;
 import io.chatplatform.support.redis.RedisPubSub;
 import io.chatplatform.websocket.WebSocketProperties;
 import io.chatplatform.websocket.chat.ChatClient;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -41,8 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class Presence implements SmartLifecycle {
 
     static final String CHANNEL = "presence";
-    /** Users whose changes are handled side by side (see {@link #inLanes}). */
-    static final int LANES = 16;
+    /**
+     * Users whose changes are handled side by side, each user's in order ({@link KeyLanes}): one at a time, each
+     * change waited for the round trips of every change before it, and the thousands of users who connect together
+     * after a restart were announced, and shown, minutes late.
+     */
+    private static final int LANES = 16;
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
 
     private final ReactiveStringRedisTemplate redis;
@@ -91,13 +95,13 @@ public class Presence implements SmartLifecycle {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        work.add(inLanes(connections.arrivals()
+        work.add(KeyLanes.inLanes(connections.arrivals()
                         // The lanes ask for a few arrivals at a time, and the arrivals sink drops what nobody asked
                         // for: without this buffer, a user who connected while earlier arrivals were being handled (a
                         // few Redis round trips each) was never announced online (or offline), so contacts did not
                         // see them come or go.
                         .onBackpressureBuffer(),
-                LocalConnections.Arrival::userId,
+                LocalConnections.Arrival::userId, LANES,
                 arrival -> (arrival.online() ? arrived(arrival.userId()) : left(arrival.userId()))
                         .onErrorResume(error -> {
                             log.warn("Presence update failed: {}", error.toString());
@@ -111,8 +115,8 @@ public class Presence implements SmartLifecycle {
                         .onErrorResume(error -> Mono.empty())
                         .then())
                 .subscribe());
-        work.add(inLanes(pubSub.subscribe(CHANNEL).concatMap(message -> readChange(message.payload())),
-                change -> change.path("userId").asString(),
+        work.add(KeyLanes.inLanes(pubSub.subscribe(CHANNEL).concatMap(message -> readChange(message.payload())),
+                change -> change.path("userId").asString(), LANES,
                 change -> show(change)
                         .onErrorResume(error -> {
                             // Warn: the users who should have seen it are not told until the next change.
@@ -120,19 +124,6 @@ public class Presence implements SmartLifecycle {
                             return Mono.empty();
                         }))
                 .subscribe());
-    }
-
-    /**
-     * Handles each user's changes in order and different users' side by side, in {@value #LANES} lanes by user: one
-     * at a time, each change waited for the round trips of every change before it, and the thousands of users who
-     * connect together after a restart were announced, and shown, minutes late.
-     */
-    static <T> Flux<Void> inLanes(Flux<T> changes, Function<T, String> userOf,
-                                          Function<T, Mono<Void>> handle) {
-        return changes
-                .groupBy(change -> Math.floorMod(userOf.apply(change).hashCode(), LANES))
-                // As many at once as there are lanes: each lane is drained, none waits for another to end.
-                .flatMap(lane -> lane.concatMap(handle), LANES);
     }
 
     private Mono<JsonNode> readChange(byte[] payload) {

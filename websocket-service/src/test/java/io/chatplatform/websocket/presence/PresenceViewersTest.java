@@ -84,7 +84,8 @@ class PresenceViewersTest {
         here.add(CHANGED);
         contactsOfChanged = Set.of("u-7", "u-599", "u-elsewhere");
 
-        assertThat(viewers.among(CHANGED, here).block(Duration.ofSeconds(30))).containsExactlyInAnyOrder("u-7", "u-599");
+        assertThat(viewers.among(CHANGED, here).block(Duration.ofSeconds(30)))
+                .containsExactlyInAnyOrder("u-7", "u-599");
         assertThat(askedAbout).containsExactly(600);
         assertThat(allContactsLimits).isEmpty();
     }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.chatplatform.support.observability.PublishedEvents;
+import io.chatplatform.support.reactor.KeyLanes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,15 +128,10 @@ public final class ReactorKafkaAdapter implements KafkaPublisher, KafkaSubscribe
     private Flux<InboundRecord> processInOrder(
             GroupedFlux<TopicPartition, ReceiverRecord<String, byte[]>> partition,
             Function<InboundRecord, Mono<Void>> handler, StreamPositions positions, int keyLanes) {
-        if (keyLanes == 1) {
-            return partition.concatMap(record -> process(record, handler, positions));
-        }
-        // Each key's records in one lane, in offset order; the lanes side by side (as many at once as there are
-        // lanes, so none starves). They finish out of offset order: the receiver then commits an offset only once
-        // every record before it is acknowledged (maxDeferredCommits, set in receiverOptions).
-        return partition
-                .groupBy(record -> Math.floorMod(Objects.hashCode(record.key()), keyLanes))
-                .flatMap(lane -> lane.concatMap(record -> process(record, handler, positions)), keyLanes);
+        // With more than one lane the records finish out of offset order: the receiver then commits an offset only
+        // once every record before it is acknowledged (maxDeferredCommits, set in receiverOptions).
+        return KeyLanes.inLanes(partition, ReceiverRecord::key, keyLanes,
+                record -> process(record, handler, positions));
     }
 
     private Mono<InboundRecord> process(ReceiverRecord<String, byte[]> record,

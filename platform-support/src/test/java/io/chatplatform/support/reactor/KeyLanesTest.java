@@ -1,4 +1,4 @@
-package io.chatplatform.websocket.presence;
+package io.chatplatform.support.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,8 +10,10 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** Presence changes: one user's in order, one at a time; users of other lanes not held up behind them. */
-class PresenceLanesTest {
+/** One key's items in order, one at a time; keys of other lanes not held up behind them. */
+class KeyLanesTest {
+
+    private static final int LANES = 16;
 
     /** A change: whose, and which of theirs. */
     private record Change(String userId, int n) {
@@ -24,7 +26,7 @@ class PresenceLanesTest {
     @Test
     void aSlowChangeHoldsBackOnlyItsOwnLane() {
         Sinks.Many<Change> changes = Sinks.many().unicast().onBackpressureBuffer();
-        Disposable lanes = Presence.inLanes(changes.asFlux(), Change::userId, this::handle).subscribe();
+        Disposable lanes = KeyLanes.inLanes(changes.asFlux(), Change::userId, LANES, this::handle).subscribe();
         try {
             List<String> otherLanes = IntStream.range(0, 400).mapToObj(n -> "user-" + n)
                     .filter(user -> lane(user) != lane("ann")).limit(50).toList();
@@ -48,7 +50,7 @@ class PresenceLanesTest {
     }
 
     private static int lane(String userId) {
-        return Math.floorMod(userId.hashCode(), Presence.LANES);
+        return KeyLanes.laneOf(userId, LANES);
     }
 
     private Mono<Void> handle(Change change) {
