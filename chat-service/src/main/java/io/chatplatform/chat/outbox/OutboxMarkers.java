@@ -3,6 +3,7 @@ package io.chatplatform.chat.outbox;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -22,6 +23,8 @@ import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
@@ -48,6 +51,7 @@ public class OutboxMarkers {
     static final String COLLECTION = "outbox";
 
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+    private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
 
     private final ReactiveMongoTemplate mongo;
     /** Markers this instance may hold for the relay before it gives up on them and lets the relay search instead. */
@@ -65,8 +69,21 @@ public class OutboxMarkers {
     /** Written into each marker: this process's markers are in {@link #written}, so its relay looks up only others'. */
     private final String writer = UUID.randomUUID().toString();
 
+    /**
+     * The index the relay reads markers in order by. Only reads wait for it (a marker written before it exists is
+     * indexed when it is built), and only a success is kept: a failure is tried again by the next read.
+     */
+    private final Mono<Void> orderIndexReady;
+
     public OutboxMarkers(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
+        this.orderIndexReady = Mono.defer(() -> mongo.indexOps(COLLECTION)
+                        .createIndex(new Index().on("conversationId", Sort.Direction.ASC)
+                                .on("seq", Sort.Direction.ASC)
+                                .on("_id", Sort.Direction.ASC)
+                                .named("outbox_order")))
+                .then()
+                .cache(done -> FOREVER, failed -> Duration.ZERO, () -> FOREVER);
     }
 
     /**
@@ -192,6 +209,22 @@ public class OutboxMarkers {
     }
 
     /**
+     * Pending markers after {@code last} in the order {@link #pending(int)} reads them (conversation, seq, then id),
+     * or from the first when {@code last} is null: one step of a search that goes through the collection once instead
+     * of starting again from the top with every read.
+     */
+    Flux<Marker> pendingAfter(Marker last, int limit) {
+        if (last == null) {
+            return pending(limit);
+        }
+        Criteria after = new Criteria().orOperator(
+                where("conversationId").gt(last.conversationId()),
+                where("conversationId").is(last.conversationId()).and("seq").gt(last.seq()),
+                where("conversationId").is(last.conversationId()).and("seq").is(last.seq()).and("_id").gt(last.id()));
+        return pending(query(after), limit);
+    }
+
+    /**
      * Pending markers written by other processes (other instances, or this one before a restart), each
      * conversation's messages in seq order: only these need sorting while this process's own are taken from
      * {@link #takeWritten}.
@@ -201,7 +234,10 @@ public class OutboxMarkers {
     }
 
     private Flux<Marker> pending(Query filter, int limit) {
-        return mongo.find(filter.with(Sort.by("conversationId", "seq")).limit(limit), Marker.class, COLLECTION);
+        // The id last breaks ties (a room's or a membership's markers all have seq 0), so that a search can go on
+        // from exactly where its last read ended.
+        return orderIndexReady.thenMany(mongo.find(filter.with(Sort.by("conversationId", "seq", "_id")).limit(limit),
+                Marker.class, COLLECTION));
     }
 
     /**

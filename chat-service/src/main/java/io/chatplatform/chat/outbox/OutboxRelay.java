@@ -75,6 +75,16 @@ public class OutboxRelay implements SmartLifecycle {
      */
     private volatile boolean searching = true;
     /**
+     * Where the search's next read goes on from: the last marker the previous read found (null: from the top). Each
+     * read goes on after the previous one instead of starting again from the top, so a search goes through the
+     * collection once and ends even while sends keep adding markers: started again from the top, it ended only when
+     * one read found less than it asked for, which under a sustained load it might never do (and each read sorted the
+     * whole backlog again). What is written behind this point meanwhile is newer than everything the search read of
+     * its conversation: this instance's own markers wait in its list of written ones, other instances' for the
+     * polls after the search.
+     */
+    private volatile OutboxMarkers.Marker searchedUpTo;
+    /**
      * Markers the last search read and no pass has published yet, in (conversation, seq) order; passes take a batch
      * at a time. Emptied whenever a search starts, so a search always begins with a fresh read.
      */
@@ -199,10 +209,16 @@ public class OutboxRelay implements SmartLifecycle {
         return 0;
     }
 
-    /** The next passes read the collection, starting with a fresh read. */
-    private void startSearching() {
+    /** The next passes read the collection, starting with a fresh read from the top. */
+    void startSearching() {
         searched.clear();
+        searchedUpTo = null;
         searching = true;
+    }
+
+    /** Whether passes are reading the outbox collection rather than this instance's list of written markers. */
+    boolean isSearching() {
+        return searching;
     }
 
     /**
@@ -228,18 +244,21 @@ public class OutboxRelay implements SmartLifecycle {
 
     /**
      * The next batch of the search: from the markers the last read found, reading the next {@value #SEARCH_BATCHES}
-     * batches' worth when they are used up. The search ends once a read found less than it asked for and all of it
-     * is published. Markers written after a read are newer than every marker of their conversation in it, so they
-     * can wait for the next read (or, once the search ends, the list this instance wrote).
+     * batches' worth after them when they are used up. The search ends once a read found less than it asked for and
+     * all of it is published. Markers written after a read are newer than every marker of their conversation in it,
+     * so they can wait for a later read (or, once the search ends, the list this instance wrote, or the next poll).
      */
     private Mono<Integer> publishSearched() {
         int batchSize = properties.batchSize();
         Mono<Void> read = Mono.empty();
         if (searched.isEmpty()) {
             int chunk = batchSize * SEARCH_BATCHES;
-            read = markers.pending(chunk).collectList().doOnNext(found -> {
+            read = markers.pendingAfter(searchedUpTo, chunk).collectList().doOnNext(found -> {
                 searched.addAll(found);
                 searchReadAll = found.size() < chunk;
+                if (!found.isEmpty()) {
+                    searchedUpTo = found.get(found.size() - 1);
+                }
             }).then();
         }
         return read.then(Mono.defer(() -> {

@@ -1,0 +1,100 @@
+package io.chatplatform.chat.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+import io.chatplatform.chat.ChatProperties;
+import io.chatplatform.chat.ChatServiceITSupport;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+/** The relay's search of the outbox collection, driven one pass at a time while the relay's own loop is stopped. */
+class OutboxSearchIT extends ChatServiceITSupport {
+
+    private static final int CONVERSATIONS = 10;
+
+    @Autowired
+    private OutboxRelay relay;
+
+    @Autowired
+    private ReactiveMongoTemplate mongo;
+
+    @Autowired
+    private ChatProperties properties;
+
+    /**
+     * Sends keep adding markers, more after every pass than the pass publishes, to every conversation of a backlog
+     * longer than one read of the search. A search that started each read from the top again found a full read every
+     * time and never ended; one that goes on after its last read goes through the backlog once. The markers point to
+     * no stored message (their conversation ids sort first), so each pass only clears them.
+     */
+    @Test
+    void aSearchEndsWhileMarkersKeepArrivingInEveryConversation() {
+        int batch = properties.outbox().batchSize();
+        String prefix = "!search-" + UUID.randomUUID() + "-";
+        long[] lastSeq = new long[CONVERSATIONS];
+        relay.stop();
+        int passes = 0;
+        try {
+            await().atMost(TIMEOUT).until(() -> !relay.isRunning());
+            // 25 batches: more than one read of the search (20 batches).
+            insertMarkers(prefix, lastSeq, batch * 25);
+            relay.startSearching();
+            while (relay.isSearching() && passes < 200) {
+                relay.relayOnce().block(TIMEOUT);
+                passes++;
+                insertMarkers(prefix, lastSeq, batch + batch / 4);
+            }
+            assertThat(relay.isSearching()).as("still searching after %d passes", passes).isFalse();
+            // One read of 20 batches (the first eight conversations' markers), their 20 passes, then the rest: what
+            // was added meanwhile to the eighth conversation, where the read ended, and the last two conversations'
+            // markers, old and new (2,500 at the default batch of 200), in 13 more passes; one or two more if other
+            // tests left markers of their own, which sort after these.
+            assertThat(passes).isBetween(33, 35);
+        } finally {
+            relay.start();
+        }
+        // Everything the search went past is still found: the relay's start searches again.
+        await().atMost(TIMEOUT).until(() -> mongo.count(query(where("conversationId").regex("^" + prefix)),
+                OutboxMarkers.COLLECTION).block(TIMEOUT) == 0);
+    }
+
+    /** On MongoDB the relay's ordered reads are served by an index instead of sorting every pending marker. */
+    @Test
+    void theMarkersHaveAnIndexInTheOrderTheRelayReadsThem() {
+        relay.relayOnce().block(TIMEOUT);
+        List<Document> indexes = mongo.getCollection(OutboxMarkers.COLLECTION)
+                .flatMapMany(outbox -> outbox.listIndexes())
+                .collectList()
+                .block(TIMEOUT);
+        assertThat(indexes).filteredOn(index -> "outbox_order".equals(index.getString("name")))
+                .singleElement()
+                .extracting(index -> index.get("key", Document.class))
+                .isEqualTo(new Document("conversationId", 1).append("seq", 1).append("_id", 1));
+    }
+
+    /** {@code count} markers, one per conversation in turn, each with its conversation's next seq. */
+    private void insertMarkers(String prefix, long[] lastSeq, int count) {
+        Date now = new Date();
+        List<Document> markers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int conversation = i % CONVERSATIONS;
+            String conversationId = prefix + conversation;
+            long seq = ++lastSeq[conversation];
+            String documentId = conversationId + "-" + seq;
+            markers.add(new Document("_id", OutboxMarkers.idOf(OutboxMarkers.MESSAGE, documentId))
+                    .append("kind", OutboxMarkers.MESSAGE).append("documentId", documentId)
+                    .append("conversationId", conversationId).append("seq", seq)
+                    .append("writer", "another-instance").append("markedAt", now).append("version", 1L));
+        }
+        mongo.insert(markers, OutboxMarkers.COLLECTION).then().block(TIMEOUT);
+    }
+}
