@@ -213,9 +213,17 @@ public class ConversationStore {
                 .switchIfEmpty(Mono.defer(() -> findMember(conversation.id(), userId)));
     }
 
-    /** Memberships with unpublished events. */
-    public Flux<Member> pendingMemberEvents(int limit) {
-        return indexesReady.thenMany(mongo.find(query(where("outboxPending").is(true)).limit(limit), Member.class));
+    /** Memberships with unpublished events, in id order after {@code afterId} (from the first when null). */
+    public Flux<Member> pendingMemberEvents(String afterId, int limit) {
+        return indexesReady.thenMany(mongo.find(pendingAfter(afterId, limit), Member.class));
+    }
+
+    private static Query pendingAfter(String afterId, int limit) {
+        Criteria pending = where("outboxPending").is(true);
+        if (afterId != null) {
+            pending = pending.and("_id").gt(afterId);
+        }
+        return query(pending).with(Sort.by("_id")).limit(limit);
     }
 
     /** Clears a membership's published events; a removed membership whose events are all out is deleted. */
@@ -312,10 +320,9 @@ public class ConversationStore {
         return mongo.find(query(where("_id").in(ids)), Member.class);
     }
 
-    /** Rooms with unpublished room events. */
-    public Flux<Conversation> pendingOutbox(int limit) {
-        return indexesReady.thenMany(mongo.find(query(where("outboxPending").is(true)).limit(limit),
-                Conversation.class));
+    /** Rooms with unpublished room events, in id order after {@code afterId} (from the first when null). */
+    public Flux<Conversation> pendingOutbox(String afterId, int limit) {
+        return indexesReady.thenMany(mongo.find(pendingAfter(afterId, limit), Conversation.class));
     }
 
     /** Clears published room events; if another was queued meanwhile, only the published ones go. */

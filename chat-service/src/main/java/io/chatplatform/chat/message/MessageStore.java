@@ -354,12 +354,29 @@ public class MessageStore {
         return indexesReady.thenMany(mongo.find(page, StoredMessage.class));
     }
 
-    /** Messages with unpublished events, in seq order per conversation (the order they must be published in). */
-    public Flux<StoredMessage> pendingOutbox(int limit) {
-        Query pending = query(where("outboxPending").is(true))
-                .with(Sort.by("conversationId", "seq"))
+    /**
+     * Messages with unpublished events after {@code (conversationId, seq)} in (conversation, seq) order, from the first
+     * when {@code conversationId} is null; without their events (the relay reads those when it publishes).
+     */
+    public Flux<StoredMessage> pendingOutboxAfter(String conversationId, long seq, int limit) {
+        Criteria pending = where("outboxPending").is(true);
+        if (conversationId != null) {
+            pending = pending.orOperator(where("conversationId").gt(conversationId),
+                    where("conversationId").is(conversationId).and("seq").gt(seq));
+        }
+        Query page = query(pending).with(Sort.by("conversationId", "seq")).limit(limit);
+        page.fields().exclude("pendingEvents");
+        return indexesReady.thenMany(mongo.find(page, StoredMessage.class));
+    }
+
+    /** One conversation's messages with unpublished events, seq in {@code (afterSeq, upToSeq]}, in seq order. */
+    public Flux<StoredMessage> pendingOutboxOf(String conversationId, long afterSeq, long upToSeq, int limit) {
+        Query page = query(where("outboxPending").is(true).and("conversationId").is(conversationId)
+                .and("seq").gt(afterSeq).lte(upToSeq))
+                .with(Sort.by("seq"))
                 .limit(limit);
-        return indexesReady.thenMany(mongo.find(pending, StoredMessage.class));
+        page.fields().exclude("pendingEvents");
+        return indexesReady.thenMany(mongo.find(page, StoredMessage.class));
     }
 
     /** Clears the published events from a batch of entries' outboxes, in one round trip. */

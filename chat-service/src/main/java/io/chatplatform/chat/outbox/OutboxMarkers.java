@@ -240,6 +240,18 @@ public class OutboxMarkers {
                 Marker.class, COLLECTION));
     }
 
+    /** Which of these markers (by id) exist: one query for the lot. */
+    Mono<Set<String>> existing(List<String> markerIds) {
+        if (markerIds.isEmpty()) {
+            return Mono.just(Set.of());
+        }
+        Query byIds = query(where("_id").in(markerIds));
+        byIds.fields().include("_id");
+        return mongo.find(byIds, Document.class, COLLECTION)
+                .map(marker -> marker.getString("_id"))
+                .collect(Collectors.toSet());
+    }
+
     /**
      * Removes the markers, each unless its document was marked again since it was read (then its new events are
      * next); one round trip for the batch.

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -288,11 +289,11 @@ public class OutboxRelay implements SmartLifecycle {
         if (now < recoveryDueMillis) {
             return Mono.just(0);
         }
-        return publishPending()
-                .doOnNext(published -> {
+        return publishUnmarked()
+                .doOnNext(unmarked -> {
                     recoveryDueMillis = now + properties.recoveryInterval().toMillis();
-                    if (published > 0) {
-                        log.info("Outbox relay published {} outboxes found without a marker", published);
+                    if (unmarked > 0) {
+                        log.info("Outbox relay published the events of {} outboxes found without a marker", unmarked);
                     }
                 });
     }
@@ -440,22 +441,80 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * The whole search: every outbox with pending events, marked or not, published by the same batched steps as
-     * marked ones (there is no marker to clear afterwards).
+     * The search for outboxes nobody marked (a crash between storing the events and writing the marker): goes through
+     * every pending outbox a batch at a time and publishes the events of those without a marker, by the same batched
+     * steps as marked ones (there is no marker to clear afterwards). Marked ones are left to the passes that take
+     * markers, so under load, when many outboxes are pending only because their pass has not come yet, an unmarked
+     * one is still found, wherever it sorts. Emits how many it found without a marker.
      */
-    private Mono<Integer> publishPending() {
+    Mono<Integer> publishUnmarked() {
+        return publishUnmarkedMessages()
+                .flatMap(messagesFound -> publishUnmarked(OutboxMarkers.ROOM,
+                        (afterId, limit) -> conversations.pendingOutbox(afterId, limit)
+                                .map(room -> found(OutboxMarkers.ROOM, room.id(), room.id(), 0)))
+                        .map(roomsFound -> messagesFound + roomsFound))
+                .flatMap(found -> publishUnmarked(OutboxMarkers.MEMBER,
+                        (afterId, limit) -> conversations.pendingMemberEvents(afterId, limit)
+                                .map(member -> found(OutboxMarkers.MEMBER, member.id(), member.conversationId(), 0)))
+                        .map(membersFound -> found + membersFound));
+    }
+
+    /**
+     * Unmarked messages. A conversation's events must still go out in seq order, and an unmarked message may follow
+     * marked ones still pending: so the search first notes, per conversation, the last seq without a marker, then
+     * publishes each such conversation's pending messages up to it, marked or not (their markers then find nothing
+     * left to publish).
+     */
+    private Mono<Integer> publishUnmarkedMessages() {
         int limit = properties.batchSize();
-        return Flux.concat(
-                        messages.pendingOutbox(limit).map(message -> found(OutboxMarkers.MESSAGE, message.id(),
-                                message.conversationId(), message.seq())),
-                        conversations.pendingOutbox(limit).map(room -> found(OutboxMarkers.ROOM, room.id(),
-                                room.id(), 0)),
-                        conversations.pendingMemberEvents(limit).map(member -> found(OutboxMarkers.MEMBER,
-                                member.id(), member.conversationId(), 0)))
+        Map<String, Long> lastUnmarkedSeq = new LinkedHashMap<>();
+        int[] unmarked = {0};
+        return messages.pendingOutboxAfter(null, 0, limit).collectList()
+                .expand(page -> page.size() < limit ? Mono.empty() : messages.pendingOutboxAfter(
+                        page.get(page.size() - 1).conversationId(), page.get(page.size() - 1).seq(), limit)
+                        .collectList())
+                .concatMap(page -> markers.existing(page.stream()
+                                .map(message -> OutboxMarkers.idOf(OutboxMarkers.MESSAGE, message.id())).toList())
+                        .doOnNext(marked -> page.stream()
+                                .filter(message -> !marked.contains(OutboxMarkers.idOf(OutboxMarkers.MESSAGE,
+                                        message.id())))
+                                .forEach(message -> {
+                                    unmarked[0]++;
+                                    lastUnmarkedSeq.merge(message.conversationId(), message.seq(), Math::max);
+                                })))
+                .thenMany(Flux.defer(() -> Flux.fromIterable(lastUnmarkedSeq.entrySet())))
+                .concatMap(last -> publishPendingUpTo(last.getKey(), last.getValue()))
+                .then(Mono.fromSupplier(() -> unmarked[0]));
+    }
+
+    /** One conversation's pending messages up to {@code upToSeq}, a batch at a time, in seq order. */
+    private Mono<Void> publishPendingUpTo(String conversationId, long upToSeq) {
+        int limit = properties.batchSize();
+        return publishPageOf(conversationId, 0, upToSeq, limit)
+                .expand(page -> page.size() < limit ? Mono.empty()
+                        : publishPageOf(conversationId, page.get(page.size() - 1).seq(), upToSeq, limit))
+                .then();
+    }
+
+    private Mono<List<OutboxMarkers.Marker>> publishPageOf(String conversationId, long afterSeq, long upToSeq,
+                                                           int limit) {
+        return messages.pendingOutboxOf(conversationId, afterSeq, upToSeq, limit)
+                .map(message -> found(OutboxMarkers.MESSAGE, message.id(), message.conversationId(), message.seq()))
                 .collectList()
-                .flatMap(found -> found.isEmpty()
-                        ? Mono.just(0)
-                        : publishDocuments(found).thenReturn(found.size()));
+                .flatMap(page -> publishDocuments(page).thenReturn(page));
+    }
+
+    /** Unmarked rooms or memberships (no order to keep among them), a batch at a time in id order. */
+    private Mono<Integer> publishUnmarked(String kind,
+                                          BiFunction<String, Integer, Flux<OutboxMarkers.Marker>> pendingAfter) {
+        int limit = properties.batchSize();
+        return pendingAfter.apply(null, limit).collectList()
+                .expand(page -> page.size() < limit ? Mono.empty()
+                        : pendingAfter.apply(page.get(page.size() - 1).documentId(), limit).collectList())
+                .concatMap(page -> markers.existing(page.stream().map(OutboxMarkers.Marker::id).toList())
+                        .map(marked -> page.stream().filter(found -> !marked.contains(found.id())).toList())
+                        .flatMap(unmarked -> publishDocuments(unmarked).thenReturn(unmarked.size())))
+                .reduce(0, Integer::sum);
     }
 
     private static OutboxMarkers.Marker found(String kind, String documentId, String conversationId, long seq) {

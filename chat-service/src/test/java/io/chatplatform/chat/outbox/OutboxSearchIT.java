@@ -7,7 +7,13 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 
 import io.chatplatform.chat.ChatProperties;
 import io.chatplatform.chat.ChatServiceITSupport;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatplatform.contracts.Topics;
+import io.chatplatform.contracts.events.EventEnvelope;
+import io.chatplatform.support.kafka.ConsumerSpec;
+import io.chatplatform.support.kafka.KafkaSubscriber;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -15,6 +21,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import reactor.core.publisher.Mono;
 
 /** The relay's search of the outbox collection, driven one pass at a time while the relay's own loop is stopped. */
 class OutboxSearchIT extends ChatServiceITSupport {
@@ -29,6 +36,9 @@ class OutboxSearchIT extends ChatServiceITSupport {
 
     @Autowired
     private ChatProperties properties;
+
+    @Autowired
+    private KafkaSubscriber kafka;
 
     /**
      * Sends keep adding markers, more after every pass than the pass publishes, to every conversation of a backlog
@@ -65,6 +75,79 @@ class OutboxSearchIT extends ChatServiceITSupport {
         // Everything the search went past is still found: the relay's start searches again.
         await().atMost(TIMEOUT).until(() -> mongo.count(query(where("conversationId").regex("^" + prefix)),
                 OutboxMarkers.COLLECTION).block(TIMEOUT) == 0);
+    }
+
+    /**
+     * The periodic search for outboxes whose marker was never written publishes those and leaves the marked ones, many
+     * of which are pending under load only because their pass has not come yet, to the passes that take markers. An
+     * unmarked message behind more marked ones than one batch (200) is still found, and unmarked messages that follow
+     * a marked one in their conversation go out after it, in seq order.
+     */
+    @Test
+    void theSearchForUnmarkedOutboxesFindsThemBehindMarkedOnesAndKeepsSeqOrder() {
+        String owner = newUser();
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            rooms.add(createRoom(owner, "Unmarked search " + i, "private"));
+        }
+        rooms.sort(Comparator.naturalOrder());
+        List<String> early = rooms.subList(0, 8);
+        String late = rooms.get(8);
+        relay.stop();
+        int found;
+        try {
+            await().atMost(TIMEOUT).until(() -> !relay.isRunning());
+            // 8 x 30 = 240 marked messages sorting before the late room (30: the per-conversation send limit).
+            for (String room : early) {
+                for (int i = 1; i <= 30; i++) {
+                    sent(owner, room, "marked " + i);
+                }
+            }
+            String first = (String) sent(owner, late, "late 1").get("messageId");
+            String second = (String) sent(owner, late, "late 2").get("messageId");
+            String third = (String) sent(owner, late, "late 3").get("messageId");
+            // As if the process died between storing the last two and writing their markers.
+            mongo.remove(query(where("_id").in(OutboxMarkers.idOf(OutboxMarkers.MESSAGE, second),
+                    OutboxMarkers.idOf(OutboxMarkers.MESSAGE, third))), OutboxMarkers.COLLECTION).block(TIMEOUT);
+            assertThat(mongo.exists(query(where("_id").is(OutboxMarkers.idOf(OutboxMarkers.MESSAGE, first))),
+                    OutboxMarkers.COLLECTION).block(TIMEOUT)).isTrue();
+
+            found = relay.publishUnmarked().block(TIMEOUT);
+
+            assertThat(pendingCount(late)).as("the late room, marked message included").isZero();
+            assertThat(early.stream().mapToLong(this::pendingCount).sum()).as("marked, left to their passes")
+                    .isEqualTo(240);
+        } finally {
+            relay.start();
+        }
+        assertThat(found).isEqualTo(2);
+        assertThat(kafkaTexts(late, 3)).containsExactly("late 1", "late 2", "late 3");
+        await().atMost(TIMEOUT).until(() -> early.stream().mapToLong(this::pendingCount).sum() == 0);
+    }
+
+    private long pendingCount(String conversationId) {
+        return mongo.count(query(where("conversationId").is(conversationId).and("outboxPending").is(true)), "messages")
+                .block(TIMEOUT);
+    }
+
+    /** The texts of the first {@code count} message events of the room on {@code chat.room-events}. */
+    private List<String> kafkaTexts(String roomId, int count) {
+        return kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(), Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
+                .filter(record -> roomId.equals(record.key()))
+                .map(record -> parse(record.value()))
+                .filter(event -> event.getType().startsWith("message."))
+                .map(event -> event.getMessageCreated().getMessage().getText())
+                .take(count)
+                .collectList()
+                .block(TIMEOUT);
+    }
+
+    private static EventEnvelope parse(byte[] bytes) {
+        try {
+            return EventEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** On MongoDB the relay's ordered reads are served by an index instead of sorting every pending marker. */
