@@ -2,6 +2,8 @@ package io.chatplatform.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.infra.junit.WithEmbeddedInfra;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -18,6 +20,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -53,6 +58,9 @@ public abstract class ChatServiceITSupport {
 
     @Autowired
     private GrpcPort grpcPort;
+
+    @Autowired
+    private ReactiveMongoTemplate mongoTemplate;
 
     protected static String newUser() {
         return "u" + USERS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -141,6 +149,21 @@ public abstract class ChatServiceITSupport {
                 .expectBody(Map.class)
                 .returnResult()
                 .getResponseBody();
+    }
+
+    /** How many of the conversation's messages have events the relay has not published yet. */
+    protected long pendingMessages(String conversationId) {
+        return mongoTemplate.count(Query.query(Criteria.where("conversationId").is(conversationId)
+                .and("outboxPending").is(true)), "messages").block(TIMEOUT);
+    }
+
+    /** An event as published on Kafka or Redis. */
+    protected static EventEnvelope parseEvent(byte[] bytes) {
+        try {
+            return EventEnvelope.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     protected static List<Long> seqs(Map<?, ?> history) {

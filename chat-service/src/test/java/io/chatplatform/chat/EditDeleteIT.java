@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.kafka.ConsumerSpec;
@@ -38,7 +37,7 @@ class EditDeleteIT extends ChatServiceITSupport {
         addMember(owner, roomId, member);
         String first = (String) sent(owner, roomId, "first").get("messageId");
         String second = (String) sent(owner, roomId, "second").get("messageId");
-        await().atMost(TIMEOUT).until(() -> pending(roomId) == 0);
+        await().atMost(TIMEOUT).until(() -> pendingMessages(roomId) == 0);
 
         edit(member, roomId, first, "not mine").expectStatus().isForbidden();
         edit(owner, roomId, first, "").expectStatus().isBadRequest();
@@ -86,7 +85,7 @@ class EditDeleteIT extends ChatServiceITSupport {
         assertThat(events.get(3).getMessageDeleted().getSeq()).isEqualTo(2);
         assertThat(events.get(3).getMessageDeleted().getChangeSeq()).isEqualTo(4);
         assertThat(events.get(4).getMessageCreated().getMessage().getSeq()).isEqualTo(5);
-        await().atMost(TIMEOUT).until(() -> pending(roomId) == 0);
+        await().atMost(TIMEOUT).until(() -> pendingMessages(roomId) == 0);
     }
 
     @Test
@@ -180,7 +179,7 @@ class EditDeleteIT extends ChatServiceITSupport {
     private List<EventEnvelope> roomEvents(String roomId, int count) {
         return kafka.consume(ConsumerSpec.of("it-" + Ids.newId(), Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
                 .filter(record -> roomId.equals(record.key()))
-                .map(record -> parse(record.value()))
+                .map(record -> parseEvent(record.value()))
                 .filter(event -> event.getType().startsWith("message."))
                 .take(count)
                 .collectList()
@@ -200,16 +199,5 @@ class EditDeleteIT extends ChatServiceITSupport {
                 .exchange();
     }
 
-    private long pending(String conversationId) {
-        return mongo.count(query(where("conversationId").is(conversationId).and("outboxPending").is(true)), "messages")
-                .block(TIMEOUT);
-    }
 
-    private static EventEnvelope parse(byte[] bytes) {
-        try {
-            return EventEnvelope.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

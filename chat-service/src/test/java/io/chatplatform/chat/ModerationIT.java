@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatplatform.contracts.Topics;
 import io.chatplatform.contracts.chat.ChatServiceGrpc;
 import io.chatplatform.contracts.chat.HideMessageRequest;
@@ -315,18 +314,11 @@ class ModerationIT extends ChatServiceITSupport {
     private List<EventEnvelope> roomEvents(String roomId, int count) {
         return kafka.consume(ConsumerSpec.of("it-" + Ids.newId(), Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
                 .filter(record -> roomId.equals(record.key()))
-                .map(record -> parse(record.value()))
+                .map(record -> parseEvent(record.value()))
                 .filter(event -> event.getType().startsWith("message."))
                 .take(count)
                 .collectList()
                 .block(TIMEOUT);
     }
 
-    private static EventEnvelope parse(byte[] bytes) {
-        try {
-            return EventEnvelope.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

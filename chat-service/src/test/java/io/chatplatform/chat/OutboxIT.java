@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatplatform.chat.outbox.OutboxRelay;
 import io.chatplatform.contracts.EventTypes;
 import io.chatplatform.contracts.Topics;
@@ -52,7 +51,7 @@ class OutboxIT extends ChatServiceITSupport {
         }
 
         for (Flux<RedisMessage> live : List.of(aliceLive, bobLive)) {
-            List<EventEnvelope> events = live.map(message -> parse(message.payload()))
+            List<EventEnvelope> events = live.map(message -> parseEvent(message.payload()))
                     .filter(event -> event.getType().startsWith("message."))
                     .take(3)
                     .collectList()
@@ -88,7 +87,7 @@ class OutboxIT extends ChatServiceITSupport {
         List<EventEnvelope> events = kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(),
                         Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
                 .filter(record -> roomId.equals(record.key()))
-                .map(record -> parse(record.value()))
+                .map(record -> parseEvent(record.value()))
                 .filter(event -> event.getType().equals("membership.changed")
                         || event.getType().equals("receipt.updated"))
                 .take(6)
@@ -155,7 +154,7 @@ class OutboxIT extends ChatServiceITSupport {
                 sent(owner, roomId, "while down " + i);
             }
             // Stored with their events still pending: the relay has not run.
-            assertThat(pendingCount(roomId)).isEqualTo(3);
+            assertThat(pendingMessages(roomId)).isEqualTo(3);
         } finally {
             relay.start();
         }
@@ -163,7 +162,7 @@ class OutboxIT extends ChatServiceITSupport {
         assertThat(kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 3))
                 .extracting(event -> event.getMessageCreated().getMessage().getText())
                 .containsExactly("while down 1", "while down 2", "while down 3");
-        await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0);
+        await().atMost(TIMEOUT).until(() -> pendingMessages(roomId) == 0);
     }
 
     @Test
@@ -178,7 +177,7 @@ class OutboxIT extends ChatServiceITSupport {
             }
             // As if the process died between storing each message (with its events) and writing its marker.
             mongo.remove(query(where("conversationId").is(roomId)), "outbox").block(TIMEOUT);
-            assertThat(pendingCount(roomId)).isEqualTo(2);
+            assertThat(pendingMessages(roomId)).isEqualTo(2);
         } finally {
             relay.start();
         }
@@ -186,7 +185,7 @@ class OutboxIT extends ChatServiceITSupport {
         assertThat(kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 2))
                 .extracting(event -> event.getMessageCreated().getMessage().getText())
                 .containsExactly("unmarked 1", "unmarked 2");
-        await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0);
+        await().atMost(TIMEOUT).until(() -> pendingMessages(roomId) == 0);
     }
 
     /**
@@ -221,20 +220,16 @@ class OutboxIT extends ChatServiceITSupport {
         assertThat(kafkaEvents(Topics.CHAT_ROOM_EVENTS, roomId, 3))
                 .extracting(event -> event.getMessageCreated().getMessage().getText())
                 .containsExactly("behind the backlog 1", "behind the backlog 2", "behind the backlog 3");
-        await().atMost(TIMEOUT).until(() -> pendingCount(roomId) == 0
+        await().atMost(TIMEOUT).until(() -> pendingMessages(roomId) == 0
                 && mongo.count(query(where("conversationId").is(ahead)), "outbox").block(TIMEOUT) == 0);
     }
 
-    private long pendingCount(String conversationId) {
-        return mongo.count(query(where("conversationId").is(conversationId).and("outboxPending").is(true)), "messages")
-                .block(TIMEOUT);
-    }
 
     /** The first {@code count} events with this key, read from the start of the topic with a fresh group. */
     private List<EventEnvelope> kafkaEvents(String topic, String key, int count) {
         return kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(), topic), record -> Mono.empty())
                 .filter(record -> key.equals(record.key()))
-                .map(record -> parse(record.value()))
+                .map(record -> parseEvent(record.value()))
                 // Message events only: rooms' own events (room.created, ...) share the topic and key.
                 .filter(event -> event.getType().startsWith("message."))
                 .take(count)
@@ -242,11 +237,4 @@ class OutboxIT extends ChatServiceITSupport {
                 .block(TIMEOUT);
     }
 
-    private static EventEnvelope parse(byte[] bytes) {
-        try {
-            return EventEnvelope.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -238,7 +238,7 @@ class RoomsIT extends ChatServiceITSupport {
         List<EventEnvelope> events = kafka.consume(ConsumerSpec.of("it-" + Ids.newId(), Topics.CHAT_ROOM_EVENTS),
                         record -> Mono.empty())
                 .filter(record -> roomId.equals(record.key()))
-                .map(record -> parse(record.value()))
+                .map(record -> parseEvent(record.value()))
                 .filter(event -> event.getType().startsWith("room."))
                 .take(3)
                 .collectList()
@@ -264,13 +264,6 @@ class RoomsIT extends ChatServiceITSupport {
                 .exchange();
     }
 
-    private static EventEnvelope parse(byte[] bytes) {
-        try {
-            return EventEnvelope.parseFrom(bytes);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void aStrangerIsRefusedOnEveryEndpointAndChangesNothing() {

@@ -7,9 +7,7 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 
 import io.chatplatform.chat.ChatProperties;
 import io.chatplatform.chat.ChatServiceITSupport;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.chatplatform.contracts.Topics;
-import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.KafkaSubscriber;
 import java.util.ArrayList;
@@ -114,27 +112,23 @@ class OutboxSearchIT extends ChatServiceITSupport {
 
             found = relay.publishUnmarked().block(TIMEOUT);
 
-            assertThat(pendingCount(late)).as("the late room, marked message included").isZero();
-            assertThat(early.stream().mapToLong(this::pendingCount).sum()).as("marked, left to their passes")
+            assertThat(pendingMessages(late)).as("the late room, marked message included").isZero();
+            assertThat(early.stream().mapToLong(this::pendingMessages).sum()).as("marked, left to their passes")
                     .isEqualTo(240);
         } finally {
             relay.start();
         }
         assertThat(found).isEqualTo(2);
         assertThat(kafkaTexts(late, 3)).containsExactly("late 1", "late 2", "late 3");
-        await().atMost(TIMEOUT).until(() -> early.stream().mapToLong(this::pendingCount).sum() == 0);
+        await().atMost(TIMEOUT).until(() -> early.stream().mapToLong(this::pendingMessages).sum() == 0);
     }
 
-    private long pendingCount(String conversationId) {
-        return mongo.count(query(where("conversationId").is(conversationId).and("outboxPending").is(true)), "messages")
-                .block(TIMEOUT);
-    }
 
     /** The texts of the first {@code count} message events of the room on {@code chat.room-events}. */
     private List<String> kafkaTexts(String roomId, int count) {
         return kafka.consume(ConsumerSpec.of("it-" + UUID.randomUUID(), Topics.CHAT_ROOM_EVENTS), record -> Mono.empty())
                 .filter(record -> roomId.equals(record.key()))
-                .map(record -> parse(record.value()))
+                .map(record -> parseEvent(record.value()))
                 .filter(event -> event.getType().startsWith("message."))
                 .map(event -> event.getMessageCreated().getMessage().getText())
                 .take(count)
@@ -142,13 +136,6 @@ class OutboxSearchIT extends ChatServiceITSupport {
                 .block(TIMEOUT);
     }
 
-    private static EventEnvelope parse(byte[] bytes) {
-        try {
-            return EventEnvelope.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** On MongoDB the relay's ordered reads are served by an index instead of sorting every pending marker. */
     @Test
