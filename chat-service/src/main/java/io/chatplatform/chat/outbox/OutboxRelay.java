@@ -449,11 +449,11 @@ public class OutboxRelay implements SmartLifecycle {
      */
     Mono<Integer> publishUnmarked() {
         return publishUnmarkedMessages()
-                .flatMap(messagesFound -> publishUnmarked(OutboxMarkers.ROOM,
+                .flatMap(messagesFound -> publishUnmarked(
                         (afterId, limit) -> conversations.pendingOutbox(afterId, limit)
                                 .map(room -> found(OutboxMarkers.ROOM, room.id(), room.id(), 0)))
                         .map(roomsFound -> messagesFound + roomsFound))
-                .flatMap(found -> publishUnmarked(OutboxMarkers.MEMBER,
+                .flatMap(found -> publishUnmarked(
                         (afterId, limit) -> conversations.pendingMemberEvents(afterId, limit)
                                 .map(member -> found(OutboxMarkers.MEMBER, member.id(), member.conversationId(), 0)))
                         .map(membersFound -> found + membersFound));
@@ -461,9 +461,9 @@ public class OutboxRelay implements SmartLifecycle {
 
     /**
      * Unmarked messages. A conversation's events must still go out in seq order, and an unmarked message may follow
-     * marked ones still pending: so the search first notes, per conversation, the last seq without a marker, then
-     * publishes each such conversation's pending messages up to it, marked or not (their markers then find nothing
-     * left to publish).
+     * marked ones still pending: so the search first notes, per conversation, the last seq without a marker (a batch
+     * at a time, read without the events), then publishes each such conversation's pending messages up to it, marked
+     * or not, a batch at a time (their markers then find nothing left to publish).
      */
     private Mono<Integer> publishUnmarkedMessages() {
         int limit = properties.batchSize();
@@ -505,8 +505,7 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /** Unmarked rooms or memberships (no order to keep among them), a batch at a time in id order. */
-    private Mono<Integer> publishUnmarked(String kind,
-                                          BiFunction<String, Integer, Flux<OutboxMarkers.Marker>> pendingAfter) {
+    private Mono<Integer> publishUnmarked(BiFunction<String, Integer, Flux<OutboxMarkers.Marker>> pendingAfter) {
         int limit = properties.batchSize();
         return pendingAfter.apply(null, limit).collectList()
                 .expand(page -> page.size() < limit ? Mono.empty()
