@@ -8,11 +8,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.chatplatform.standalone.StandalonePlatform;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What an operator sees of the whole platform: one trace from a send to its delivery (over REST and Redis for a DM,
@@ -157,6 +161,76 @@ class ObservabilityIT {
                 "kafka_consumer_fetch_manager_records_lag_max");
     }
 
+    /**
+     * Every metric the Helm chart's Grafana dashboard queries is published by some service, under that name, once the
+     * platform has done what the panels show: a DM delivered over WebSockets, a message in a pre-moderated room
+     * (checked by moderation-service), registrations (their verification emails are notifications).
+     */
+    @Test
+    void everyMetricTheDashboardQueriesIsPublished() throws Exception {
+        Set<String> queried = dashboardMetrics(Files.readString(
+                Path.of("..", "helm", "chat-platform", "files", "grafana-dashboard.json")));
+        assertThat(queried).contains("chat_websocket_connections", "moderation_check_latency_seconds_bucket");
+
+        User grace = register("grace");
+        User heidi = register("heidi");
+        String dmId = (String) api(grace).post().uri("/api/dm/{id}", heidi.id()).exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        try (RealtimeDeliveryIT.Client graceWs = RealtimeDeliveryIT.Client.connect(websocketUrl(), origin());
+             RealtimeDeliveryIT.Client heidiWs = RealtimeDeliveryIT.Client.connect(websocketUrl(), origin())) {
+            graceWs.authenticate(grace.token());
+            heidiWs.authenticate(heidi.token());
+            graceWs.send(Map.of("type", "send", "conversationId", dmId, "clientMsgId", "dash-1", "text", "watched"));
+            graceWs.next("ack");
+            heidiWs.next("message");
+        }
+        String roomId = (String) api(grace).post().uri("/api/rooms").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "Checked first", "visibility", "private", "moderationMode", "pre"))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        api(grace).post().uri("/api/conversations/{id}/messages", roomId).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("clientMsgId", "dash-2", "text", "held until checked"))
+                .exchange().expectStatus().is2xxSuccessful();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            String scrapes = allScrapes();
+            assertThat(queried).allSatisfy(metric -> assertThat(scrapes)
+                    .as("a service publishes %s", metric)
+                    .containsPattern("(?m)^" + Pattern.quote(metric) + "[{ ]"));
+        });
+    }
+
+    /** A name with an underscore that is not called: a metric, not a function such as {@code histogram_quantile}. */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b([a-z][a-z0-9_]*_[a-z0-9_]*)\\b(?!\\s*\\()");
+
+    /** The metric names in the dashboard's queries: not functions, not the labels of {@code by (...)} or selectors. */
+    private static Set<String> dashboardMetrics(String dashboard) {
+        Set<String> metrics = new TreeSet<>();
+        for (JsonNode panel : JsonMapper.builder().build().readTree(dashboard).path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String query = target.path("expr").asString()
+                        .replaceAll("by \\([^)]*\\)", " ")
+                        .replaceAll("\\{[^}]*}", " ");
+                Matcher name = METRIC_NAME.matcher(query);
+                while (name.find()) {
+                    metrics.add(name.group(1));
+                }
+            }
+        }
+        return metrics;
+    }
+
+    /** What every service's {@code /actuator/prometheus} shows now, one after another. */
+    private static String allScrapes() {
+        StandalonePlatform.ResolvedPorts ports = platform.ports();
+        StringBuilder all = new StringBuilder();
+        for (int port : List.of(ports.gateway(), ports.auth(), ports.chat(), ports.websocket(), ports.moderation(),
+                ports.notification())) {
+            all.append(scrape("http://127.0.0.1:" + port)).append('\n');
+        }
+        return all.toString();
+    }
+
     /** chat-service stored the message, and websocket-service delivered it, under {@code traceId}. */
     private static void assertStoredAndDeliveredUnder(String traceId, String messageId, String entry) {
         assertThat(traces.traceIdOf("Stored message " + messageId + " as " + entry))
@@ -172,7 +246,11 @@ class ObservabilityIT {
     }
 
     private static String scrape() {
-        return WebTestClient.bindToServer().baseUrl(websocketUrl()).responseTimeout(TIMEOUT).build()
+        return scrape(websocketUrl());
+    }
+
+    private static String scrape(String baseUrl) {
+        return WebTestClient.bindToServer().baseUrl(baseUrl).responseTimeout(TIMEOUT).build()
                 .get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
