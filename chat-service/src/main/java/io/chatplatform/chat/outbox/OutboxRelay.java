@@ -13,6 +13,8 @@ import io.chatplatform.support.kafka.KafkaTopics;
 import io.chatplatform.support.kafka.OutboundRecord;
 import io.chatplatform.support.kafka.TopicSpec;
 import io.chatplatform.support.redis.RedisPubSub;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,10 +100,12 @@ public class OutboxRelay implements SmartLifecycle {
     private volatile long recoveryDueMillis;
     private final Mono<Void> topicsReady;
     private volatile Disposable polling;
+    /** Outboxes the periodic search found without a marker: each one a crash between two writes, worth an alert. */
+    private final Counter unmarkedFound;
 
     OutboxRelay(MessageStore messages, ConversationStore conversations, KafkaPublisher kafka, KafkaTopics topics,
                 RedisPubSub redis, ChatProperties properties, ReactiveMongoTemplate mongo, OutboxMarkers markers,
-                Optional<Clock> clock) {
+                Optional<Clock> clock, MeterRegistry registry) {
         this.messages = messages;
         this.conversations = conversations;
         this.kafka = kafka;
@@ -111,6 +115,9 @@ public class OutboxRelay implements SmartLifecycle {
         this.clock = clock.orElse(Clock.systemUTC());
         this.markers = markers;
         this.lease = new OutboxLease(mongo, this.properties.leaseDuration(), this.clock);
+        this.unmarkedFound = Counter.builder("chat.outbox.unmarked")
+                .description("Outboxes the relay's periodic search found without a marker and published")
+                .register(registry);
         // Until it succeeds once, each poll tries again (cache only the success).
         this.topicsReady = Mono.defer(() -> topics.ensureTopics(List.of(
                         TopicSpec.platformTopic(Topics.CHAT_ROOM_EVENTS),
@@ -456,7 +463,8 @@ public class OutboxRelay implements SmartLifecycle {
                 .flatMap(found -> publishUnmarked(
                         (afterId, limit) -> conversations.pendingMemberEvents(afterId, limit)
                                 .map(member -> found(OutboxMarkers.MEMBER, member.id(), member.conversationId(), 0)))
-                        .map(membersFound -> found + membersFound));
+                        .map(membersFound -> found + membersFound))
+                .doOnNext(unmarkedFound::increment);
     }
 
     /**

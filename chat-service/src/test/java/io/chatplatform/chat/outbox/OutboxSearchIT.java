@@ -10,6 +10,7 @@ import io.chatplatform.chat.ChatServiceITSupport;
 import io.chatplatform.contracts.Topics;
 import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -37,6 +38,9 @@ class OutboxSearchIT extends ChatServiceITSupport {
 
     @Autowired
     private KafkaSubscriber kafka;
+
+    @Autowired
+    private MeterRegistry registry;
 
     /**
      * Sends keep adding markers, more after every pass than the pass publishes, to every conversation of a backlog
@@ -110,7 +114,10 @@ class OutboxSearchIT extends ChatServiceITSupport {
             assertThat(mongo.exists(query(where("_id").is(OutboxMarkers.idOf(OutboxMarkers.MESSAGE, first))),
                     OutboxMarkers.COLLECTION).block(TIMEOUT)).isTrue();
 
+            double countedBefore = registry.counter("chat.outbox.unmarked").count();
             found = relay.publishUnmarked().block(TIMEOUT);
+            assertThat(registry.counter("chat.outbox.unmarked").count()).as("chat_outbox_unmarked_total")
+                    .isEqualTo(countedBefore + 2);
 
             assertThat(pendingMessages(late)).as("the late room, marked message included").isZero();
             assertThat(early.stream().mapToLong(this::pendingMessages).sum()).as("marked, left to their passes")
