@@ -203,19 +203,14 @@ public class OutboxMarkers {
     public record Backlog(long messages, Instant oldestMarkedAt) {
     }
 
-    /** Pending markers, each conversation's messages in seq order. */
-    Flux<Marker> pending(int limit) {
-        return pending(new Query(), limit);
-    }
-
     /**
-     * Pending markers after {@code last} in the order {@link #pending(int)} reads them (conversation, seq, then id),
-     * or from the first when {@code last} is null: one step of a search that goes through the collection once instead
-     * of starting again from the top with every read.
+     * Pending markers after {@code last} in (conversation, seq, then id) order, each conversation's messages in seq
+     * order, or from the first when {@code last} is null: one step of a search that goes through the collection once
+     * instead of starting again from the top with every read.
      */
     Flux<Marker> pendingAfter(Marker last, int limit) {
         if (last == null) {
-            return pending(limit);
+            return pending(new Query(), limit);
         }
         Criteria after = new Criteria().orOperator(
                 where("conversationId").gt(last.conversationId()),

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -476,31 +477,28 @@ public class OutboxRelay implements SmartLifecycle {
     private Mono<Integer> publishUnmarkedMessages() {
         int limit = properties.batchSize();
         Map<String, Long> lastUnmarkedSeq = new LinkedHashMap<>();
-        int[] unmarked = {0};
-        return messages.pendingOutboxAfter(null, 0, limit).collectList()
-                .expand(page -> page.size() < limit ? Mono.empty() : messages.pendingOutboxAfter(
-                        page.get(page.size() - 1).conversationId(), page.get(page.size() - 1).seq(), limit)
-                        .collectList())
-                .concatMap(page -> markers.existing(page.stream()
-                                .map(message -> OutboxMarkers.idOf(OutboxMarkers.MESSAGE, message.id())).toList())
-                        .doOnNext(marked -> page.stream()
-                                .filter(message -> !marked.contains(OutboxMarkers.idOf(OutboxMarkers.MESSAGE,
-                                        message.id())))
-                                .forEach(message -> {
-                                    unmarked[0]++;
-                                    lastUnmarkedSeq.merge(message.conversationId(), message.seq(), Math::max);
-                                })))
-                .thenMany(Flux.defer(() -> Flux.fromIterable(lastUnmarkedSeq.entrySet())))
-                .concatMap(last -> publishPendingUpTo(last.getKey(), last.getValue()))
-                .then(Mono.fromSupplier(() -> unmarked[0]));
+        return unmarked(limit, pendingMessagesAfter(null, limit), last -> pendingMessagesAfter(last, limit))
+                .doOnNext(unmarked -> unmarked.forEach(message ->
+                        lastUnmarkedSeq.merge(message.conversationId(), message.seq(), Math::max)))
+                .reduce(0, (found, unmarked) -> found + unmarked.size())
+                .flatMap(found -> Flux.defer(() -> Flux.fromIterable(lastUnmarkedSeq.entrySet()))
+                        .concatMap(last -> publishPendingUpTo(last.getKey(), last.getValue()))
+                        .then(Mono.just(found)));
+    }
+
+    /** Pending messages after {@code last} (from the first when null), in (conversation, seq) order. */
+    private Mono<List<OutboxMarkers.Marker>> pendingMessagesAfter(OutboxMarkers.Marker last, int limit) {
+        return messages.pendingOutboxAfter(last == null ? null : last.conversationId(), last == null ? 0 : last.seq(),
+                        limit)
+                .map(message -> found(OutboxMarkers.MESSAGE, message.id(), message.conversationId(), message.seq()))
+                .collectList();
     }
 
     /** One conversation's pending messages up to {@code upToSeq}, a batch at a time, in seq order. */
     private Mono<Void> publishPendingUpTo(String conversationId, long upToSeq) {
         int limit = properties.batchSize();
-        return publishPageOf(conversationId, 0, upToSeq, limit)
-                .expand(page -> page.size() < limit ? Mono.empty()
-                        : publishPageOf(conversationId, page.get(page.size() - 1).seq(), upToSeq, limit))
+        return pages(limit, publishPageOf(conversationId, 0, upToSeq, limit),
+                        last -> publishPageOf(conversationId, last.seq(), upToSeq, limit))
                 .then();
     }
 
@@ -515,13 +513,24 @@ public class OutboxRelay implements SmartLifecycle {
     /** Unmarked rooms or memberships (no order to keep among them), a batch at a time in id order. */
     private Mono<Integer> publishUnmarked(BiFunction<String, Integer, Flux<OutboxMarkers.Marker>> pendingAfter) {
         int limit = properties.batchSize();
-        return pendingAfter.apply(null, limit).collectList()
-                .expand(page -> page.size() < limit ? Mono.empty()
-                        : pendingAfter.apply(page.get(page.size() - 1).documentId(), limit).collectList())
-                .concatMap(page -> markers.existing(page.stream().map(OutboxMarkers.Marker::id).toList())
-                        .map(marked -> page.stream().filter(found -> !marked.contains(found.id())).toList())
-                        .flatMap(unmarked -> publishDocuments(unmarked).thenReturn(unmarked.size())))
+        return unmarked(limit, pendingAfter.apply(null, limit).collectList(),
+                        last -> pendingAfter.apply(last.documentId(), limit).collectList())
+                .concatMap(unmarked -> publishDocuments(unmarked).thenReturn(unmarked.size()))
                 .reduce(0, Integer::sum);
+    }
+
+    /** Page by page through pending outboxes: of each page, those without a marker (one lookup per page). */
+    private Flux<List<OutboxMarkers.Marker>> unmarked(
+            int limit, Mono<List<OutboxMarkers.Marker>> first,
+            Function<OutboxMarkers.Marker, Mono<List<OutboxMarkers.Marker>>> after) {
+        return pages(limit, first, after)
+                .concatMap(page -> markers.existing(page.stream().map(OutboxMarkers.Marker::id).toList())
+                        .map(marked -> page.stream().filter(found -> !marked.contains(found.id())).toList()));
+    }
+
+    /** Pages of up to {@code limit}, each read after the last element of the one before, until one comes back short. */
+    private static <T> Flux<List<T>> pages(int limit, Mono<List<T>> first, Function<T, Mono<List<T>>> after) {
+        return first.expand(page -> page.size() < limit ? Mono.empty() : after.apply(page.get(page.size() - 1)));
     }
 
     private static OutboxMarkers.Marker found(String kind, String documentId, String conversationId, long seq) {
