@@ -1,5 +1,6 @@
 package io.chatplatform.loadtest.platform;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,9 +23,11 @@ final class BareBroadcastServer implements AutoCloseable {
     private static final String READY = "{\"type\":\"ready\"}";
 
     private final Map<String, Set<Connection>> rooms = new ConcurrentHashMap<>();
+    private final Duration forwardDelay;
     private final DisposableServer server;
 
-    private BareBroadcastServer(String host) {
+    private BareBroadcastServer(String host, Duration forwardDelay) {
+        this.forwardDelay = forwardDelay;
         server = HttpServer.create()
                 .host(host)
                 .port(0)
@@ -34,7 +37,15 @@ final class BareBroadcastServer implements AutoCloseable {
 
     /** Starts on a free port of {@code host}. */
     static BareBroadcastServer start(String host) {
-        return new BareBroadcastServer(host);
+        return new BareBroadcastServer(host, Duration.ZERO);
+    }
+
+    /**
+     * A server that passes every frame on {@code forwardDelay} late: a platform that delivers everything, but behind,
+     * for the tool's own tests of how late deliveries are counted.
+     */
+    static BareBroadcastServer startDelayed(String host, Duration forwardDelay) {
+        return new BareBroadcastServer(host, forwardDelay);
     }
 
     int port() {
@@ -62,10 +73,10 @@ final class BareBroadcastServer implements AutoCloseable {
                         connection.offer(READY);
                         return;
                     }
-                    for (Connection member : rooms.get(room[0])) {
-                        if (member != connection) {
-                            member.offer(frame);
-                        }
+                    if (forwardDelay.isZero()) {
+                        forward(room[0], connection, frame);
+                    } else {
+                        Mono.delay(forwardDelay).subscribe(tick -> forward(room[0], connection, frame));
                     }
                 })
                 .doFinally(signal -> {
@@ -76,6 +87,14 @@ final class BareBroadcastServer implements AutoCloseable {
                 })
                 .then();
         return Mono.when(reading, out.sendString(connection.out.asFlux()).then());
+    }
+
+    private void forward(String room, Connection from, String frame) {
+        for (Connection member : rooms.get(room)) {
+            if (member != from) {
+                member.offer(frame);
+            }
+        }
     }
 
     /** The value of {@code "token":"..."} in the first frame. */

@@ -49,7 +49,7 @@ final class Baselines {
             fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port() + "/ws"), users.size(), traffic, out);
             Traffic.Workload workload = Conversations.roundRobinRooms(traffic, 0, rooms);
             Map<String, Object> sameRate = traffic.finish(
-                    traffic.start("bare-same-rate", rate, warmUp, measured, workload), options.drain);
+                    traffic.start("bare-same-rate", rate, warmUp, measured, workload), options.drain, options.lateWait);
             sameRate.put("phase", "bare broadcast at the scenario's rate");
             sections.add(sameRate);
             out.println("  same rate: " + summary(sameRate));
@@ -57,7 +57,7 @@ final class Baselines {
             double stepRate = rate * 2;
             for (int step = 0; step < options.baselineSteps; step++, stepRate *= 2) {
                 Map<String, Object> figures = traffic.finish(traffic.start("bare-max-" + step, stepRate,
-                        Duration.ofSeconds(1), options.baselineStep, workload), options.drain);
+                        Duration.ofSeconds(1), options.baselineStep, workload), options.drain, options.lateWait);
                 out.printf(Locale.ROOT, "  %,.0f sends/s: %s%n", stepRate, summary(figures));
                 if (!keptUp(figures, members)) {
                     break;
@@ -74,17 +74,19 @@ final class Baselines {
         return sections;
     }
 
-    /** Every delivery arrived and the deliveries per second reached 90% of what the rate asks for. */
+    /**
+     * Every delivery arrived within the drain and the deliveries per second reached 90% of what the rate asks for.
+     */
     static boolean keptUp(Map<String, Object> figures, int members) {
         double offered = (double) figures.get("targetSendsPerSecond") * (members - 1);
-        return (long) figures.get("lostDeliveries") == 0
+        return (long) figures.get("lostDeliveries") == 0 && (long) figures.get("lateDeliveries") == 0
                 && (double) figures.get("deliveriesPerSecond") >= 0.9 * offered;
     }
 
     static String summary(Map<String, Object> figures) {
-        return String.format(Locale.ROOT, "%,.0f deliveries/s, delivery %s, %,d lost",
+        return String.format(Locale.ROOT, "%,.0f deliveries/s, delivery %s, %,d late, %,d lost",
                 (double) figures.get("deliveriesPerSecond"), Report.format(figures.get("deliveryLatencyMicros")),
-                (long) figures.get("lostDeliveries"));
+                (long) figures.get("lateDeliveries"), (long) figures.get("lostDeliveries"));
     }
 
     /** Platform figure ÷ baseline figure, or -1 when the baseline is 0. */

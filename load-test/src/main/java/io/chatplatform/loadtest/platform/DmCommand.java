@@ -54,7 +54,7 @@ public final class DmCommand extends ScenarioCommand {
             try (MemoryWatch memory = new MemoryWatch(ServerSampler.of(platform))) {
                 out.printf(Locale.ROOT, "DMs at %,.0f/s: %s warm-up, %s measured%n", rate, warmUp, duration);
                 phase = traffic.finish(traffic.start("dm", rate, warmUp, duration,
-                        Conversations.randomDms(traffic, firstDm, pairs, seed)), platform.drain);
+                        Conversations.randomDms(traffic, firstDm, pairs, seed)), platform.drain, platform.lateWait);
                 memory.addTo(phase);
             }
             report.section("DMs", phase);

@@ -60,7 +60,7 @@ public final class FanoutCommand extends ScenarioCommand {
                 out.printf(Locale.ROOT, "Fan-out: %,.0f messages/s into %,d rooms of %,d: %s warm-up, %s measured%n",
                         rate, rooms, members, warmUp, duration);
                 phase = traffic.finish(traffic.start("fanout", rate, warmUp, duration,
-                        Conversations.roundRobinRooms(traffic, firstRoom, rooms)), platform.drain);
+                        Conversations.roundRobinRooms(traffic, firstRoom, rooms)), platform.drain, platform.lateWait);
                 memory.addTo(phase);
             }
             report.section("room fan-out", phase);

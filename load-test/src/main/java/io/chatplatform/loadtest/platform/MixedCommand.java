@@ -108,8 +108,8 @@ public final class MixedCommand extends ScenarioCommand {
                         throw new IllegalStateException(e);
                     }
                 });
-                Map<String, Object> dmFigures = traffic.finish(dms, platform.drain);
-                Map<String, Object> fanoutFigures = traffic.finish(fanout, platform.drain);
+                Map<String, Object> dmFigures = traffic.finish(dms, platform.drain, platform.lateWait);
+                Map<String, Object> fanoutFigures = traffic.finish(fanout, platform.drain, platform.lateWait);
                 Map<String, Object> historyFigures = history.get();
                 Map<String, Object> server = new LinkedHashMap<>();
                 memory.addTo(server);

@@ -82,6 +82,12 @@ public final class PlatformOptions {
                     + "counting losses (default: ${DEFAULT-VALUE})")
     Duration drain;
 
+    @Option(names = "--late-wait", defaultValue = "60s", converter = DurationConverter.class,
+            description = "after the drain, how long deliveries still missing are waited for while they keep arriving "
+                    + "(none for 5 s ends the wait); those that arrive count as late, the rest as lost (default: "
+                    + "${DEFAULT-VALUE})")
+    Duration lateWait;
+
     URI chatApi() {
         return chatApi != null ? chatApi : api;
     }
@@ -105,6 +111,9 @@ public final class PlatformOptions {
         }
         if (connectConcurrency < 1 || setupConcurrency < 1 || baselineSteps < 1) {
             problems.add("--connect-concurrency, --setup-concurrency and --baseline-steps must be positive");
+        }
+        if (drain.isNegative() || lateWait.isNegative()) {
+            problems.add("--drain and --late-wait must not be negative");
         }
         if (!"ws".equals(ws.getScheme()) && !"wss".equals(ws.getScheme())) {
             problems.add("--ws must be a ws:// or wss:// URL");

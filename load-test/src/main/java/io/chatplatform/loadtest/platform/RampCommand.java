@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 /** {@code ramp}: DMs or room fan-out at rising rates, until the latency target or the loss check fails. */
 @Command(name = "ramp", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs --kind dm or fanout at --start sends per second, then each step --factor times more, "
-                + "until a step misses the target (delivery p99 above --p99-target, anything lost or refused, or "
-                + "fewer than 90%% of the offered deliveries per second): the highest rate that still met it.",
+                + "until a step misses the target (delivery p99 above --p99-target, anything lost, refused or "
+                + "delivered only after the drain, or fewer than 90%% of the offered deliveries per second): the "
+                + "highest rate that still met it.",
                 "With baselines: the bare Netty broadcast's highest rate on the same topology, and a Redis PUBLISH at "
                         + "the highest rate found."})
 public final class RampCommand extends ScenarioCommand {
@@ -97,7 +98,7 @@ public final class RampCommand extends ScenarioCommand {
                     // Only the first step needs the full warm-up; later ones ramp from a warm server.
                     Duration stepWarmUp = step == 0 ? warmUp : Duration.ofSeconds(2);
                     figures = traffic.finish(traffic.start(kind + "-" + step, rate, stepWarmUp, duration, workload),
-                            platform.drain);
+                            platform.drain, platform.lateWait);
                     memory.addTo(figures);
                 }
                 boolean met = met(figures, groupSize);
@@ -141,6 +142,7 @@ public final class RampCommand extends ScenarioCommand {
         double offered = (double) figures.get("targetSendsPerSecond") * (groupSize - 1);
         return figures.get("acked").equals(figures.get("sent"))
                 && (long) figures.get("lostDeliveries") == 0
+                && (long) figures.get("lateDeliveries") == 0
                 && (long) figures.get("duplicateDeliveries") == 0
                 && (double) figures.get("deliveriesPerSecond") >= 0.9 * offered
                 && p99(figures, "deliveryLatencyMicros") <= target() * 1000;

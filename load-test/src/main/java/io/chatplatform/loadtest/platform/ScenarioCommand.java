@@ -107,7 +107,8 @@ abstract class ScenarioCommand implements Callable<Integer> {
                         + ", errors " + Report.format(phase.get("errors")) + ")",
                 phase.get("acked").equals(phase.get("sent")));
         report.check(name + ": no delivery lost (" + phase.get("lostDeliveries") + " of "
-                + phase.get("expectedDeliveries") + " expected)", (long) phase.get("lostDeliveries") == 0);
+                + phase.get("expectedDeliveries") + " expected; " + phase.get("lateDeliveries")
+                + " arrived only after the drain)", (long) phase.get("lostDeliveries") == 0);
         report.check(name + ": no delivery twice (" + phase.get("duplicateDeliveries") + ")",
                 (long) phase.get("duplicateDeliveries") == 0);
     }

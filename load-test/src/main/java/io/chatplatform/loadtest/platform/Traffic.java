@@ -29,6 +29,8 @@ import tools.jackson.databind.JsonNode;
 final class Traffic implements WsClient.Listener {
 
     static final long HIGHEST_MICROS = Duration.ofMinutes(10).toNanos() / 1000;
+    /** After the drain, a phase with deliveries missing is given up on once none has arrived for this long. */
+    static final Duration LATE_QUIET = Duration.ofSeconds(5);
 
     /** A conversation and its members (user indexes into the fleet). */
     record Conversation(String id, int[] members) {
@@ -147,12 +149,31 @@ final class Traffic implements WsClient.Listener {
                 + ":" + padding + "\"}}");
     }
 
-    /** Waits for the phase's sends to be made, then up to {@code drain} for its acks and deliveries; then counts. */
-    Map<String, Object> finish(Phase phase, Duration drain) throws InterruptedException {
+    /**
+     * Waits for the phase's sends to be made, then up to {@code drain} for its acks and deliveries. Deliveries still
+     * missing then are waited for as long as deliveries keep arriving (none for {@link #LATE_QUIET} ends the wait),
+     * at most {@code lateWait}: what arrives in that time is counted late ({@code lateDeliveries}), what never
+     * arrives lost. An overloaded platform that delivers everything seconds behind is slow, not lossy, and the
+     * figures say which.
+     */
+    Map<String, Object> finish(Phase phase, Duration drain, Duration lateWait) throws InterruptedException {
         phase.sender.join();
         long drainEnd = System.nanoTime() + drain.toNanos();
-        while (System.nanoTime() < drainEnd && (!phase.pending.isEmpty() || phase.lost() > 0)) {
+        while (System.nanoTime() < drainEnd && !phase.complete()) {
             Thread.sleep(500);
+        }
+        phase.drained = true;
+        long lateEnd = System.nanoTime() + lateWait.toNanos();
+        long seen = phase.deliveries.sum();
+        long lastArrival = System.nanoTime();
+        while (System.nanoTime() < lateEnd && System.nanoTime() - lastArrival < LATE_QUIET.toNanos()
+                && !phase.complete()) {
+            Thread.sleep(500);
+            long now = phase.deliveries.sum();
+            if (now != seen) {
+                seen = now;
+                lastArrival = System.nanoTime();
+            }
         }
         Map<String, Object> figures = phase.figures();
         phases.remove(phase.id);
@@ -251,6 +272,9 @@ final class Traffic implements WsClient.Listener {
         final LongAdder deliveries = new LongAdder();
         final LongAdder deliveriesInWindow = new LongAdder();
         final LongAdder duplicates = new LongAdder();
+        /** Expected deliveries that arrived after the drain. */
+        final LongAdder late = new LongAdder();
+        volatile boolean drained;
         final LongAdder closed = new LongAdder();
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         /** Per conversation: seq → sender of every acknowledged send, and seqs each connection received. */
@@ -296,9 +320,17 @@ final class Traffic implements WsClient.Listener {
                 duplicates.increment();
                 return;
             }
+            if (drained) {
+                late.increment();
+            }
             if (measured(due)) {
                 deliveryLatency.recordValue(micros(now - due));
             }
+        }
+
+        /** Every send answered and every expected delivery received. */
+        boolean complete() {
+            return pending.isEmpty() && lost() == 0;
         }
 
         /** Expected deliveries not (yet) received. */
@@ -338,6 +370,7 @@ final class Traffic implements WsClient.Listener {
             figures.put("deliveries", deliveries.sum());
             figures.put("deliveriesPerSecond", deliveriesInWindow.sum() / seconds);
             figures.put("expectedDeliveries", expected());
+            figures.put("lateDeliveries", late.sum());
             figures.put("lostDeliveries", lost());
             figures.put("duplicateDeliveries", duplicates.sum());
             figures.put("connectionsClosedByServer", closed.sum());

@@ -59,12 +59,66 @@ class BareBroadcastIT {
             assertThat(connected.opened()).isEqualTo(4);
             // Only members 0..2 send: the fourth member's connection should get every message and gets none.
             Map<String, Object> figures = traffic.finish(traffic.start("lossy", 50, Duration.ZERO,
-                    Duration.ofSeconds(1), index -> new Traffic.Pick(0, (int) (index % 3))), Duration.ofSeconds(1));
+                    Duration.ofSeconds(1), index -> new Traffic.Pick(0, (int) (index % 3))), Duration.ofSeconds(1),
+                    Duration.ofSeconds(30));
 
             long sent = (long) figures.get("sent");
             assertThat(figures.get("expectedDeliveries")).isEqualTo(sent * 3);
             assertThat(figures.get("lostDeliveries")).isEqualTo(sent);
+            assertThat(figures.get("lateDeliveries")).isEqualTo(0L);
             assertThat(figures.get("deliveries")).isEqualTo(sent * 2);
+        }
+    }
+
+    @Test
+    void deliveriesThatArriveAfterTheDrainCountAsLateNotLost() throws Exception {
+        List<Api.Session> users = new ArrayList<>();
+        for (int m = 0; m < 3; m++) {
+            users.add(new Api.Session("u" + m, "u" + m, "room-0"));
+        }
+        // Every frame is passed on 3 s late: the tool stops draining 1 s after the last send, before any arrives.
+        try (BareBroadcastServer server = BareBroadcastServer.startDelayed("127.0.0.1", Duration.ofSeconds(3));
+             Fleet fleet = Fleet.of(users)) {
+            Traffic traffic = new Traffic(fleet, "t", 10, true);
+            traffic.add(new Traffic.Conversation("room-0", new int[] {0, 1, 2}));
+            fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port() + "/ws"), 3, traffic, QUIET);
+            long started = System.nanoTime();
+            Map<String, Object> figures = traffic.finish(traffic.start("behind", 20, Duration.ZERO,
+                    Duration.ofSeconds(1), index -> new Traffic.Pick(0, (int) (index % 3))), Duration.ofSeconds(1),
+                    Duration.ofSeconds(30));
+
+            long sent = (long) figures.get("sent");
+            assertThat(sent).isPositive();
+            assertThat(figures.get("lateDeliveries")).isEqualTo(sent * 2);
+            assertThat(figures.get("lostDeliveries")).isEqualTo(0L);
+            assertThat(figures.get("deliveries")).isEqualTo(sent * 2);
+            assertThat(((LatencySummary) figures.get("deliveryLatencyMicros")).p50())
+                    .as("their latency counts the 3 s").isGreaterThanOrEqualTo(3_000_000L);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("done once all arrived, not at the cap")
+                    .isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void theLateWaitEndsWhenNothingMoreArrives() throws Exception {
+        // Same as a member who receives nothing: the wait after the drain gives up after 5 s without a delivery,
+        // not after the whole --late-wait.
+        List<Api.Session> users = new ArrayList<>();
+        for (int m = 0; m < 3; m++) {
+            users.add(new Api.Session("u" + m, "u" + m, m < 2 ? "room-0" : "room-1"));
+        }
+        try (BareBroadcastServer server = BareBroadcastServer.start("127.0.0.1"); Fleet fleet = Fleet.of(users)) {
+            Traffic traffic = new Traffic(fleet, "t", 10, true);
+            traffic.add(new Traffic.Conversation("room-0", new int[] {0, 1, 2}));
+            fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port() + "/ws"), 3, traffic, QUIET);
+            Traffic.Phase phase = traffic.start("stuck", 20, Duration.ZERO, Duration.ofMillis(500),
+                    index -> new Traffic.Pick(0, (int) (index % 2)));
+            long started = System.nanoTime();
+            Map<String, Object> figures = traffic.finish(phase, Duration.ofSeconds(1), Duration.ofMinutes(5));
+
+            assertThat((long) figures.get("lostDeliveries")).isPositive();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(
+                    Traffic.LATE_QUIET, Duration.ofSeconds(20));
         }
     }
 
