@@ -52,8 +52,9 @@ public record ChatProperties(
      * @param pollInterval  how often the relay looks for pending events: the worst-case extra delivery latency
      * @param batchSize     messages read per poll
      * @param leaseDuration how long one instance owns the relay without renewing; a crashed owner is replaced after it
-     * @param recoveryInterval how often the relay also searches every outbox for events that have no marker (only a
-     *                      crash between storing an event and writing its marker leaves one): their worst-case delay
+     * @param recoveryInterval how long after its previous search ended the relay searches every outbox again for
+     *                      events that have no marker (only a crash between storing an event and writing its marker
+     *                      leaves one), a page per pass: their worst-case delay, plus the search itself
      * @param linger        how long the relay waits after being woken before a pass, so that the messages stored
      *                      meanwhile go in the same pass: added to every event's delivery latency, 0 for none
      */

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +59,14 @@ public class OutboxRelay implements SmartLifecycle {
      * markers cost N / batch sorts of up to N, which under overload took more than the messages themselves.
      */
     private static final int SEARCH_BATCHES = 20;
+    /**
+     * The search for unmarked outboxes reads this many batches' pending outboxes a page. On the embedded server
+     * every page read matches and sorts every pending outbox (it has an index for "pending", none for the order), so
+     * a search through N pending outboxes cost N / page reads of N each: with pages of one batch and 37,000 messages
+     * pending after an overload, a search took longer than its interval, and as each pass began with it the relay
+     * published a batch about every 20 seconds.
+     */
+    private static final int UNMARKED_PAGE_BATCHES = 20;
 
     private final MessageStore messages;
     private final ConversationStore conversations;
@@ -97,8 +104,12 @@ public class OutboxRelay implements SmartLifecycle {
     private volatile boolean searchReadAll;
     /** Set by each poll tick: the next pass also reads the collection, for markers written by other instances. */
     private volatile boolean tickDue = true;
-    /** When the next search of every outbox is due; 0 = at the first pass. */
+    /** When the next search for unmarked outboxes is due. */
     private volatile long recoveryDueMillis;
+    /** Set at each start: the first pass searches every outbox whole before it publishes anything else. */
+    private volatile boolean wholeSearchDue;
+    /** The periodic search for unmarked outboxes while it is under way, a page per pass; null between searches. */
+    private volatile UnmarkedSearch unmarkedSearch;
     private final Mono<Void> topicsReady;
     private volatile Disposable polling;
     /** Outboxes the periodic search found without a marker: each one a crash between two writes, worth an alert. */
@@ -137,7 +148,8 @@ public class OutboxRelay implements SmartLifecycle {
             return;
         }
         // Each start searches every outbox first: a crash may have kept markers from being written.
-        recoveryDueMillis = 0;
+        wholeSearchDue = true;
+        unmarkedSearch = null;
         startSearching();
         polling = Flux.merge(Flux.interval(Duration.ZERO, properties.pollInterval()).map(tick -> {
                             tickDue = true;
@@ -291,19 +303,43 @@ public class OutboxRelay implements SmartLifecycle {
                 : publishDocuments(written).then(markers.clearAll(written)).thenReturn(written.size());
     }
 
-    /** Every {@code recovery-interval}, and at the first pass: the search for outboxes nobody marked. */
+    /**
+     * The search for outboxes nobody marked: whole, before anything else, at the first pass after a start (so that
+     * what a crash left unmarked goes out before the later messages of its conversation); then every
+     * {@code recovery-interval} after the last one ended, one page per pass, so that a search through a large backlog
+     * does not hold up the passes that drain it.
+     */
     private Mono<Integer> recoverIfDue() {
-        long now = clock.millis();
-        if (now < recoveryDueMillis) {
-            return Mono.just(0);
+        if (wholeSearchDue) {
+            UnmarkedSearch whole = new UnmarkedSearch();
+            return whole.toEnd().doOnNext(found -> {
+                wholeSearchDue = false;
+                searchEnded(whole);
+            });
         }
-        return publishUnmarked()
-                .doOnNext(unmarked -> {
-                    recoveryDueMillis = now + properties.recoveryInterval().toMillis();
-                    if (unmarked > 0) {
-                        log.info("Outbox relay published the events of {} outboxes found without a marker", unmarked);
-                    }
-                });
+        UnmarkedSearch current = unmarkedSearch;
+        if (current == null) {
+            if (clock.millis() < recoveryDueMillis) {
+                return Mono.just(0);
+            }
+            current = new UnmarkedSearch();
+            unmarkedSearch = current;
+        }
+        UnmarkedSearch stepping = current;
+        return stepping.step().doOnNext(found -> {
+            if (stepping.done()) {
+                unmarkedSearch = null;
+                searchEnded(stepping);
+            }
+        });
+    }
+
+    /** The next search is due an interval after this one ended, however long it took. */
+    private void searchEnded(UnmarkedSearch search) {
+        recoveryDueMillis = clock.millis() + properties.recoveryInterval().toMillis();
+        if (search.found > 0) {
+            log.info("Outbox relay published the events of {} outboxes found without a marker", search.found);
+        }
     }
 
     private Mono<Integer> publishMarked(Flux<OutboxMarkers.Marker> pending) {
@@ -449,49 +485,89 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * The search for outboxes nobody marked (a crash between storing the events and writing the marker): goes through
-     * every pending outbox a batch at a time and publishes the events of those without a marker, by the same batched
-     * steps as marked ones (there is no marker to clear afterwards). Marked ones are left to the passes that take
-     * markers, so under load, when many outboxes are pending only because their pass has not come yet, an unmarked
-     * one is still found, wherever it sorts. Emits how many it found without a marker.
+     * The search for outboxes nobody marked (a crash between storing the events and writing the marker), whole; emits
+     * how many it found without a marker. See {@link UnmarkedSearch}.
      */
     Mono<Integer> publishUnmarked() {
-        return publishUnmarkedMessages()
-                .flatMap(messagesFound -> publishUnmarked(
-                        (afterId, limit) -> conversations.pendingOutbox(afterId, limit)
-                                .map(room -> found(OutboxMarkers.ROOM, room.id(), room.id(), 0)))
-                        .map(roomsFound -> messagesFound + roomsFound))
-                .flatMap(found -> publishUnmarked(
-                        (afterId, limit) -> conversations.pendingMemberEvents(afterId, limit)
-                                .map(member -> found(OutboxMarkers.MEMBER, member.id(), member.conversationId(), 0)))
-                        .map(membersFound -> found + membersFound))
-                .doOnNext(unmarkedFound::increment);
+        return Mono.defer(() -> new UnmarkedSearch().toEnd());
     }
 
     /**
-     * Unmarked messages. A conversation's events must still go out in seq order, and an unmarked message may follow
-     * marked ones still pending: so the search first notes, per conversation, the last seq without a marker (a batch
-     * at a time, read without the events), then publishes each such conversation's pending messages up to it, marked
-     * or not, a batch at a time (their markers then find nothing left to publish).
+     * One search through every pending outbox, a page at a time in a fixed order (messages by conversation and seq,
+     * then rooms, then memberships, each by id), publishing the events of those without a marker by the same batched
+     * steps as marked ones (there is no marker to clear afterwards). Marked ones are left to the passes that take
+     * markers, so under load, when many outboxes are pending only because their pass has not come yet, an unmarked
+     * one is still found, wherever it sorts. A conversation's events must still go out in seq order, and an unmarked
+     * message may follow marked ones still pending: so for each conversation with an unmarked message in the page,
+     * its pending messages up to the last unmarked one go out, marked or not, a batch at a time (their markers then
+     * find nothing left to publish). A page that fails is read again by the next step.
      */
-    private Mono<Integer> publishUnmarkedMessages() {
-        int limit = properties.batchSize();
-        Map<String, Long> lastUnmarkedSeq = new LinkedHashMap<>();
-        return unmarked(limit, pendingMessagesAfter(null, limit), last -> pendingMessagesAfter(last, limit))
-                .doOnNext(unmarked -> unmarked.forEach(message ->
-                        lastUnmarkedSeq.merge(message.conversationId(), message.seq(), Math::max)))
-                .reduce(0, (found, unmarked) -> found + unmarked.size())
-                .flatMap(found -> Flux.defer(() -> Flux.fromIterable(lastUnmarkedSeq.entrySet()))
-                        .concatMap(last -> publishPendingUpTo(last.getKey(), last.getValue()))
-                        .then(Mono.just(found)));
-    }
+    private final class UnmarkedSearch {
 
-    /** Pending messages after {@code last} (from the first when null), in (conversation, seq) order. */
-    private Mono<List<OutboxMarkers.Marker>> pendingMessagesAfter(OutboxMarkers.Marker last, int limit) {
-        return messages.pendingOutboxAfter(last == null ? null : last.conversationId(), last == null ? 0 : last.seq(),
-                        limit)
-                .map(message -> found(OutboxMarkers.MESSAGE, message.id(), message.conversationId(), message.seq()))
-                .collectList();
+        private static final int MESSAGES = 0;
+        private static final int ROOMS = 1;
+        private static final int MEMBERS = 2;
+
+        private int stage = MESSAGES;
+        /** The last outbox of the previous page of this stage; null: from the first. */
+        private OutboxMarkers.Marker after;
+        int found;
+
+        boolean done() {
+            return stage > MEMBERS;
+        }
+
+        /** Every remaining page; emits how many unmarked outboxes they held. */
+        Mono<Integer> toEnd() {
+            return step().expand(page -> done() ? Mono.empty() : step()).reduce(0, Integer::sum);
+        }
+
+        /** The next page; emits how many unmarked outboxes it held. */
+        Mono<Integer> step() {
+            int limit = properties.batchSize() * UNMARKED_PAGE_BATCHES;
+            return page(limit).flatMap(page -> markers.existing(page.stream().map(OutboxMarkers.Marker::id).toList())
+                    .map(marked -> page.stream().filter(pending -> !marked.contains(pending.id())).toList())
+                    .flatMap(this::publish)
+                    .map(unmarked -> {
+                        found += unmarked.size();
+                        unmarkedFound.increment(unmarked.size());
+                        if (page.size() < limit) {
+                            stage++;
+                            after = null;
+                        } else {
+                            after = page.get(page.size() - 1);
+                        }
+                        return unmarked.size();
+                    }));
+        }
+
+        private Mono<List<OutboxMarkers.Marker>> page(int limit) {
+            Flux<OutboxMarkers.Marker> page = switch (stage) {
+                case MESSAGES -> messages.pendingOutboxAfter(after == null ? null : after.conversationId(),
+                                after == null ? 0 : after.seq(), limit)
+                        .map(message -> found(OutboxMarkers.MESSAGE, message.id(), message.conversationId(),
+                                message.seq()));
+                case ROOMS -> conversations.pendingOutbox(after == null ? null : after.documentId(), limit)
+                        .map(room -> found(OutboxMarkers.ROOM, room.id(), room.id(), 0));
+                default -> conversations.pendingMemberEvents(after == null ? null : after.documentId(), limit)
+                        .map(member -> found(OutboxMarkers.MEMBER, member.id(), member.conversationId(), 0));
+            };
+            return page.collectList();
+        }
+
+        private Mono<List<OutboxMarkers.Marker>> publish(List<OutboxMarkers.Marker> unmarked) {
+            if (unmarked.isEmpty()) {
+                return Mono.just(unmarked);
+            }
+            if (stage != MESSAGES) {
+                return publishDocuments(unmarked).thenReturn(unmarked);
+            }
+            Map<String, Long> lastUnmarkedSeq = new LinkedHashMap<>();
+            unmarked.forEach(message -> lastUnmarkedSeq.merge(message.conversationId(), message.seq(), Math::max));
+            return Flux.fromIterable(lastUnmarkedSeq.entrySet())
+                    .concatMap(last -> publishPendingUpTo(last.getKey(), last.getValue()))
+                    .then(Mono.just(unmarked));
+        }
     }
 
     /** One conversation's pending messages up to {@code upToSeq}, a batch at a time, in seq order. */
@@ -508,24 +584,6 @@ public class OutboxRelay implements SmartLifecycle {
                 .map(message -> found(OutboxMarkers.MESSAGE, message.id(), message.conversationId(), message.seq()))
                 .collectList()
                 .flatMap(page -> publishDocuments(page).thenReturn(page));
-    }
-
-    /** Unmarked rooms or memberships (no order to keep among them), a batch at a time in id order. */
-    private Mono<Integer> publishUnmarked(BiFunction<String, Integer, Flux<OutboxMarkers.Marker>> pendingAfter) {
-        int limit = properties.batchSize();
-        return unmarked(limit, pendingAfter.apply(null, limit).collectList(),
-                        last -> pendingAfter.apply(last.documentId(), limit).collectList())
-                .concatMap(unmarked -> publishDocuments(unmarked).thenReturn(unmarked.size()))
-                .reduce(0, Integer::sum);
-    }
-
-    /** Page by page through pending outboxes: of each page, those without a marker (one lookup per page). */
-    private Flux<List<OutboxMarkers.Marker>> unmarked(
-            int limit, Mono<List<OutboxMarkers.Marker>> first,
-            Function<OutboxMarkers.Marker, Mono<List<OutboxMarkers.Marker>>> after) {
-        return pages(limit, first, after)
-                .concatMap(page -> markers.existing(page.stream().map(OutboxMarkers.Marker::id).toList())
-                        .map(marked -> page.stream().filter(found -> !marked.contains(found.id())).toList()));
     }
 
     /** Pages of up to {@code limit}, each read after the last element of the one before, until one comes back short. */

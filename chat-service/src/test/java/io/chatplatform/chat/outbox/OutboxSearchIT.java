@@ -80,10 +80,10 @@ class OutboxSearchIT extends ChatServiceITSupport {
     }
 
     /**
-     * The periodic search for outboxes whose marker was never written publishes those and leaves the marked ones, many
-     * of which are pending under load only because their pass has not come yet, to the passes that take markers. An
-     * unmarked message behind more marked ones than one batch (200) is still found, and unmarked messages that follow
-     * a marked one in their conversation go out after it, in seq order.
+     * The search for outboxes whose marker was never written publishes those and leaves the marked ones, many of which
+     * are pending under load only because their pass has not come yet, to the passes that take markers. An unmarked
+     * message behind more marked ones than one page of the search (4,000 at the default batch of 200) is still found,
+     * and unmarked messages that follow a marked one in their conversation go out after it, in seq order.
      */
     @Test
     void theSearchForUnmarkedOutboxesFindsThemBehindMarkedOnesAndKeepsSeqOrder() {
@@ -105,6 +105,9 @@ class OutboxSearchIT extends ChatServiceITSupport {
                     sent(owner, room, "marked " + i);
                 }
             }
+            // More than a page of marked pending messages (copies of a stored one, without events) sorting first.
+            int page = properties.outbox().batchSize() * 20;
+            String copies = markedPendingCopies(early.get(0), page + 100);
             String first = (String) sent(owner, late, "late 1").get("messageId");
             String second = (String) sent(owner, late, "late 2").get("messageId");
             String third = (String) sent(owner, late, "late 3").get("messageId");
@@ -122,7 +125,10 @@ class OutboxSearchIT extends ChatServiceITSupport {
             assertThat(pendingMessages(late)).as("the late room, marked message included").isZero();
             assertThat(early.stream().mapToLong(this::pendingMessages).sum()).as("marked, left to their passes")
                     .isEqualTo(240);
+            assertThat(pendingMessages(copies)).isEqualTo(page + 100);
         } finally {
+            mongo.remove(query(where("conversationId").regex("^!copies-")), "messages").block(TIMEOUT);
+            mongo.remove(query(where("conversationId").regex("^!copies-")), OutboxMarkers.COLLECTION).block(TIMEOUT);
             relay.start();
         }
         assertThat(found).isEqualTo(2);
@@ -156,6 +162,34 @@ class OutboxSearchIT extends ChatServiceITSupport {
                 .singleElement()
                 .extracting(index -> index.get("key", Document.class))
                 .isEqualTo(new Document("conversationId", 1).append("seq", 1).append("_id", 1));
+    }
+
+    /**
+     * {@code count} copies of a message stored in {@code conversationId}, pending and marked but without events (the
+     * relay has nothing to publish for them), in a conversation of their own that sorts before every real one; returns
+     * its id.
+     */
+    private String markedPendingCopies(String sourceConversationId, int count) {
+        Document original = mongo.findOne(query(where("conversationId").is(sourceConversationId)), Document.class,
+                "messages").block(TIMEOUT);
+        String conversationId = "!copies-" + UUID.randomUUID();
+        List<Document> copies = new ArrayList<>(count);
+        List<Document> markers = new ArrayList<>(count);
+        Date now = new Date();
+        for (int seq = 1; seq <= count; seq++) {
+            String id = UUID.randomUUID().toString();
+            Document copy = new Document(original);
+            copy.remove("pendingEvents");
+            copies.add(copy.append("_id", id).append("conversationId", conversationId).append("seq", (long) seq)
+                    .append("clientMsgId", id).append("outboxPending", true));
+            markers.add(new Document("_id", OutboxMarkers.idOf(OutboxMarkers.MESSAGE, id))
+                    .append("kind", OutboxMarkers.MESSAGE).append("documentId", id)
+                    .append("conversationId", conversationId).append("seq", (long) seq)
+                    .append("writer", "another-instance").append("markedAt", now).append("version", 1L));
+        }
+        mongo.insert(copies, "messages").then().block(TIMEOUT);
+        mongo.insert(markers, OutboxMarkers.COLLECTION).then().block(TIMEOUT);
+        return conversationId;
     }
 
     /** {@code count} markers, one per conversation in turn, each with its conversation's next seq. */

@@ -84,7 +84,7 @@ public final class PlatformOptions {
 
     @Option(names = "--late-wait", defaultValue = "60s", converter = DurationConverter.class,
             description = "after the drain, how long deliveries still missing are waited for while they keep arriving "
-                    + "(none for 5 s ends the wait); those that arrive count as late, the rest as lost (default: "
+                    + "(none for 15 s ends the wait); those that arrive count as late, the rest as lost (default: "
                     + "${DEFAULT-VALUE})")
     Duration lateWait;
 

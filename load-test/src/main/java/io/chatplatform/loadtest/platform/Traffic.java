@@ -30,7 +30,7 @@ final class Traffic implements WsClient.Listener {
 
     static final long HIGHEST_MICROS = Duration.ofMinutes(10).toNanos() / 1000;
     /** After the drain, a phase with deliveries missing is given up on once none has arrived for this long. */
-    static final Duration LATE_QUIET = Duration.ofSeconds(5);
+    static final Duration LATE_QUIET = Duration.ofSeconds(15);
 
     /** A conversation and its members (user indexes into the fleet). */
     record Conversation(String id, int[] members) {
