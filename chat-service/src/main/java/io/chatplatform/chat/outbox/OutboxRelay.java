@@ -60,13 +60,13 @@ public class OutboxRelay implements SmartLifecycle {
      */
     private static final int SEARCH_BATCHES = 20;
     /**
-     * The search for unmarked outboxes reads this many batches' pending outboxes a page. On the embedded server
-     * every page read matches and sorts every pending outbox (it has an index for "pending", none for the order), so
-     * a search through N pending outboxes cost N / page reads of N each: with pages of one batch and 37,000 messages
-     * pending after an overload, a search took longer than its interval, and as each pass began with it the relay
-     * published a batch about every 20 seconds.
+     * The search for unmarked outboxes reads this many pending outboxes a page (or a batch, if that is more). On the
+     * embedded server every page read matches and sorts every pending outbox (it has an index for "pending", none
+     * for the order), so a search through N pending outboxes cost N / page reads of N each: with pages of 200 and
+     * 37,000 messages pending after an overload, a search took longer than its interval, and as each pass began with
+     * it the relay published a batch about every 20 seconds. Not more: a page of messages is held in memory whole.
      */
-    private static final int UNMARKED_PAGE_BATCHES = 20;
+    static final int UNMARKED_PAGE = 4_000;
 
     private final MessageStore messages;
     private final ConversationStore conversations;
@@ -524,7 +524,7 @@ public class OutboxRelay implements SmartLifecycle {
 
         /** The next page; emits how many unmarked outboxes it held. */
         Mono<Integer> step() {
-            int limit = properties.batchSize() * UNMARKED_PAGE_BATCHES;
+            int limit = Math.max(properties.batchSize(), UNMARKED_PAGE);
             return page(limit).flatMap(page -> markers.existing(page.stream().map(OutboxMarkers.Marker::id).toList())
                     .map(marked -> page.stream().filter(pending -> !marked.contains(pending.id())).toList())
                     .flatMap(this::publish)

@@ -68,7 +68,7 @@ class OutboxSearchIT extends ChatServiceITSupport {
             assertThat(relay.isSearching()).as("still searching after %d passes", passes).isFalse();
             // One read of 20 batches (the first eight conversations' markers), their 20 passes, then the rest: what
             // was added meanwhile to the eighth conversation, where the read ended, and the last two conversations'
-            // markers, old and new (2,500 at the default batch of 200), in 13 more passes; one or two more if other
+            // markers, old and new (12.5 batches), in 13 more passes; one or two more if other
             // tests left markers of their own, which sort after these.
             assertThat(passes).isBetween(33, 35);
         } finally {
@@ -82,7 +82,7 @@ class OutboxSearchIT extends ChatServiceITSupport {
     /**
      * The search for outboxes whose marker was never written publishes those and leaves the marked ones, many of which
      * are pending under load only because their pass has not come yet, to the passes that take markers. An unmarked
-     * message behind more marked ones than one page of the search (4,000 at the default batch of 200) is still found,
+     * message behind more marked ones than one page of the search (4,000) is still found,
      * and unmarked messages that follow a marked one in their conversation go out after it, in seq order.
      */
     @Test
@@ -106,7 +106,7 @@ class OutboxSearchIT extends ChatServiceITSupport {
                 }
             }
             // More than a page of marked pending messages (copies of a stored one, without events) sorting first.
-            int page = properties.outbox().batchSize() * 20;
+            int page = Math.max(properties.outbox().batchSize(), OutboxRelay.UNMARKED_PAGE);
             String copies = markedPendingCopies(early.get(0), page + 100);
             String first = (String) sent(owner, late, "late 1").get("messageId");
             String second = (String) sent(owner, late, "late 2").get("messageId");

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -47,16 +48,9 @@ class BareBroadcastIT {
     @Test
     void aMemberWhoReceivesNothingCountsAsLost() throws Exception {
         // Four members of room-0 by the load's account, but the last one's connection joins room-1 on the server.
-        List<Api.Session> users = new ArrayList<>();
-        for (int m = 0; m < 4; m++) {
-            users.add(new Api.Session("u" + m, "u" + m, m < 3 ? "room-0" : "room-1"));
-        }
-        try (BareBroadcastServer server = BareBroadcastServer.start("127.0.0.1"); Fleet fleet = Fleet.of(users)) {
-            Traffic traffic = new Traffic(fleet, "t", 10, true);
-            traffic.add(new Traffic.Conversation("room-0", new int[] {0, 1, 2, 3}));
-            Fleet.ConnectResult connected = fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port()
-                    + "/ws"), 4, traffic, QUIET);
-            assertThat(connected.opened()).isEqualTo(4);
+        try (BareBroadcastServer server = BareBroadcastServer.start("127.0.0.1");
+             Fleet fleet = Fleet.of(users(4, 3))) {
+            Traffic traffic = roomZero(server, fleet);
             // Only members 0..2 send: the fourth member's connection should get every message and gets none.
             Map<String, Object> figures = traffic.finish(traffic.start("lossy", 50, Duration.ZERO,
                     Duration.ofSeconds(1), index -> new Traffic.Pick(0, (int) (index % 3))), Duration.ofSeconds(1),
@@ -72,16 +66,10 @@ class BareBroadcastIT {
 
     @Test
     void deliveriesThatArriveAfterTheDrainCountAsLateNotLost() throws Exception {
-        List<Api.Session> users = new ArrayList<>();
-        for (int m = 0; m < 3; m++) {
-            users.add(new Api.Session("u" + m, "u" + m, "room-0"));
-        }
         // Every frame is passed on 3 s late: the tool stops draining 1 s after the last send, before any arrives.
         try (BareBroadcastServer server = BareBroadcastServer.startDelayed("127.0.0.1", Duration.ofSeconds(3));
-             Fleet fleet = Fleet.of(users)) {
-            Traffic traffic = new Traffic(fleet, "t", 10, true);
-            traffic.add(new Traffic.Conversation("room-0", new int[] {0, 1, 2}));
-            fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port() + "/ws"), 3, traffic, QUIET);
+             Fleet fleet = Fleet.of(users(3, 3))) {
+            Traffic traffic = roomZero(server, fleet);
             long started = System.nanoTime();
             Map<String, Object> figures = traffic.finish(traffic.start("behind", 20, Duration.ZERO,
                     Duration.ofSeconds(1), index -> new Traffic.Pick(0, (int) (index % 3))), Duration.ofSeconds(1),
@@ -103,14 +91,9 @@ class BareBroadcastIT {
     void theLateWaitEndsWhenNothingMoreArrives() throws Exception {
         // Same as a member who receives nothing: the wait after the drain gives up once no delivery has arrived for
         // Traffic.LATE_QUIET, not after the whole --late-wait.
-        List<Api.Session> users = new ArrayList<>();
-        for (int m = 0; m < 3; m++) {
-            users.add(new Api.Session("u" + m, "u" + m, m < 2 ? "room-0" : "room-1"));
-        }
-        try (BareBroadcastServer server = BareBroadcastServer.start("127.0.0.1"); Fleet fleet = Fleet.of(users)) {
-            Traffic traffic = new Traffic(fleet, "t", 10, true);
-            traffic.add(new Traffic.Conversation("room-0", new int[] {0, 1, 2}));
-            fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port() + "/ws"), 3, traffic, QUIET);
+        try (BareBroadcastServer server = BareBroadcastServer.start("127.0.0.1");
+             Fleet fleet = Fleet.of(users(3, 2))) {
+            Traffic traffic = roomZero(server, fleet);
             Traffic.Phase phase = traffic.start("stuck", 20, Duration.ZERO, Duration.ofMillis(500),
                     index -> new Traffic.Pick(0, (int) (index % 2)));
             long started = System.nanoTime();
@@ -120,6 +103,26 @@ class BareBroadcastIT {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(
                     Traffic.LATE_QUIET, Traffic.LATE_QUIET.plusSeconds(10));
         }
+    }
+
+    /** {@code count} users, of whom the first {@code inRoomZero} join room-0 on the server and the others room-1. */
+    private static List<Api.Session> users(int count, int inRoomZero) {
+        List<Api.Session> users = new ArrayList<>();
+        for (int m = 0; m < count; m++) {
+            users.add(new Api.Session("u" + m, "u" + m, m < inRoomZero ? "room-0" : "room-1"));
+        }
+        return users;
+    }
+
+    /** Traffic in which every user of the fleet is a member of room-0, each connected once to the server. */
+    private Traffic roomZero(BareBroadcastServer server, Fleet fleet) {
+        int members = fleet.users.size();
+        Traffic traffic = new Traffic(fleet, "t", 10, true);
+        traffic.add(new Traffic.Conversation("room-0", IntStream.range(0, members).toArray()));
+        Fleet.ConnectResult connected = fleet.connect(options, URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+                members, traffic, QUIET);
+        assertThat(connected.opened()).isEqualTo(members);
+        return traffic;
     }
 
     @Test
