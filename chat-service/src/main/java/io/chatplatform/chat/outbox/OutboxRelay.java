@@ -337,8 +337,8 @@ public class OutboxRelay implements SmartLifecycle {
     /** The next search is due an interval after this one ended, however long it took. */
     private void searchEnded(UnmarkedSearch search) {
         recoveryDueMillis = clock.millis() + properties.recoveryInterval().toMillis();
-        if (search.found > 0) {
-            log.info("Outbox relay published the events of {} outboxes found without a marker", search.found);
+        if (search.foundCount() > 0) {
+            log.info("Outbox relay published the events of {} outboxes found without a marker", search.foundCount());
         }
     }
 
@@ -508,18 +508,23 @@ public class OutboxRelay implements SmartLifecycle {
         private static final int ROOMS = 1;
         private static final int MEMBERS = 2;
 
-        private int stage = MESSAGES;
+        // Volatile: the steps of one search run in successive passes, on whichever threads those run.
+        private volatile int stage = MESSAGES;
         /** The last outbox of the previous page of this stage; null: from the first. */
-        private OutboxMarkers.Marker after;
-        int found;
+        private volatile OutboxMarkers.Marker after;
+        private volatile int found;
 
         boolean done() {
             return stage > MEMBERS;
         }
 
-        /** Every remaining page; emits how many unmarked outboxes they held. */
+        int foundCount() {
+            return found;
+        }
+
+        /** Every remaining page; emits how many unmarked outboxes this search found in all. */
         Mono<Integer> toEnd() {
-            return step().expand(page -> done() ? Mono.empty() : step()).reduce(0, Integer::sum);
+            return step().expand(page -> done() ? Mono.empty() : step()).then(Mono.fromSupplier(() -> found));
         }
 
         /** The next page; emits how many unmarked outboxes it held. */
