@@ -81,6 +81,33 @@ class EmailIT extends NotificationITSupport {
                 .expectBody().jsonPath("$.email").isEqualTo(true);
     }
 
+    /**
+     * A user's digest is made once and each later message only adds its entry while the digest is waiting; once it is
+     * sent, the next message makes the next digest.
+     */
+    @Test
+    void aMessageAfterADigestWasSentStartsTheNextDigest(GreenMail smtp) throws MessagingException, IOException {
+        String ann = user("Ann");
+        String bob = user("Bob");
+        putPreferences(bob, preferences(false, true, false, null));
+        String dm = newId("dm");
+        chat().conversation(dm, ann, bob);
+
+        publishChat(Events.created(Events.message(dm, true, 1, ann, "first"), bob));
+        publishChat(Events.created(Events.message(dm, true, 2, ann, "second"), bob));
+        await().atMost(TIMEOUT).until(() -> digestEntries(bob) == 2);
+        clock.advance(Duration.ofMinutes(11));
+        await().atMost(TIMEOUT).until(() -> mailsTo(smtp, bob).size() == 1 && digestEntries(bob) == 0);
+
+        publishChat(Events.created(Events.message(dm, true, 3, ann, "after the digest"), bob));
+        await().atMost(TIMEOUT).until(() -> digestEntries(bob) == 1);
+        clock.advance(Duration.ofMinutes(11));
+        await().atMost(TIMEOUT).until(() -> mailsTo(smtp, bob).size() == 2 && digestEntries(bob) == 0);
+        assertThat(parts(mailsTo(smtp, bob).get(0)).get("text/plain")).contains("first", "second");
+        assertThat(parts(mailsTo(smtp, bob).get(1)).get("text/plain")).contains("after the digest")
+                .doesNotContain("second");
+    }
+
     @Test
     void verificationAndResetEmailsArriveOnceEachWithTheirLinks(GreenMail smtp)
             throws MessagingException, IOException {

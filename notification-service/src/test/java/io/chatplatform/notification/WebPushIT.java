@@ -13,9 +13,13 @@ import io.chatplatform.contracts.events.EventEnvelope;
 import io.chatplatform.contracts.events.NotificationChannel;
 import io.chatplatform.contracts.events.NotificationDeadLettered;
 import io.chatplatform.notification.preference.PreferenceStore;
+import io.chatplatform.notification.preference.Preferences;
+import io.chatplatform.notification.preference.SettingsChanges;
 import io.chatplatform.notification.push.PushEndpoint;
 import io.chatplatform.support.kafka.ConsumerSpec;
 import io.chatplatform.support.kafka.KafkaSubscriber;
+import io.chatplatform.support.redis.RedisPubSub;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,6 +51,8 @@ class WebPushIT extends NotificationITSupport {
     private ApplicationContext context;
     @Autowired
     private PreferenceStore preferenceStore;
+    @Autowired
+    private RedisPubSub redisPubSub;
 
     @Test
     void pushesPreparedAtTheSameTimeForManyDevicesEachDecryptWithTheirOwnDevicesKeys() {
@@ -118,6 +124,37 @@ class WebPushIT extends NotificationITSupport {
         publishChat(Events.created(Events.message(dm, true, 2, ann, "now with a phone"), bob));
         await().atMost(TIMEOUT).until(() -> phone.received().size() == 1);
         assertThat(bodies(phone)).containsExactly("now with a phone");
+    }
+
+    /**
+     * What an instance keeps of a recipient between messages (settings, whether they have a push subscription) is
+     * dropped when any instance announces a change on Redis. Here "another instance" turns Bob's push on: it stores
+     * the settings (written to MongoDB directly, past this instance) and announces it on the channel.
+     */
+    @Test
+    void aSettingsChangeAnotherInstanceAnnouncesIsHeardByTheNextMessage() {
+        String ann = user("Ann");
+        String bob = user("Bob");
+        PushEndpoint.Device phone = subscribe(bob);
+        String dm = dm(ann, bob);
+        putPreferences(bob, preferences(false, true, false, null));
+
+        publishChat(Events.created(Events.message(dm, true, 1, ann, "push off"), bob));
+        await().atMost(TIMEOUT).until(() -> digestEntries(bob) == 1);
+        assertThat(pendingPushes(bob)).isZero();
+
+        Preferences pushOn = new Preferences(bob, true, true, Preferences.DEFAULT_EMAIL_DELAY_MINUTES, "UTC", null,
+                null, false);
+        mongo.save(pushOn).block(TIMEOUT);
+        // Not announced yet: this instance still weighs Bob as it last read him.
+        publishChat(Events.created(Events.message(dm, true, 2, ann, "not heard yet"), bob));
+        await().atMost(TIMEOUT).until(() -> digestEntries(bob) == 2);
+        assertThat(pendingPushes(bob)).as("the change was not announced").isZero();
+
+        redisPubSub.publish(SettingsChanges.CHANNEL, bob.getBytes(StandardCharsets.UTF_8)).block(TIMEOUT);
+        publishChat(Events.created(Events.message(dm, true, 3, ann, "heard"), bob));
+        await().atMost(TIMEOUT).until(() -> phone.received().size() == 1);
+        assertThat(bodies(phone)).containsExactly("heard");
     }
 
     @Test

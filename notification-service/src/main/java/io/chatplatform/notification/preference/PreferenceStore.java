@@ -5,7 +5,6 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 
 import io.chatplatform.support.cache.SetSnapshot;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,11 +29,13 @@ public class PreferenceStore {
     public static final int MAX_ROOM_MESSAGE_USERS = 500;
 
     private final ReactiveMongoTemplate mongo;
+    private final SettingsChanges changes;
     /** Who turned {@code roomMessages} on: the only users, besides those mentioned, a room message may notify. */
     private final SetSnapshot roomMessageUsers;
 
-    PreferenceStore(ReactiveMongoTemplate mongo, PreferenceProperties properties) {
+    PreferenceStore(ReactiveMongoTemplate mongo, PreferenceProperties properties, SettingsChanges changes) {
         this.mongo = mongo;
+        this.changes = changes;
         this.roomMessageUsers = new SetSnapshot("users notified of every room message", this::roomMessageUserIds,
                 MAX_ROOM_MESSAGE_USERS, properties.roomMessagesMaxAge(), System::nanoTime);
     }
@@ -65,7 +66,8 @@ public class PreferenceStore {
 
     public Mono<Preferences> save(Preferences preferences) {
         return mongo.save(preferences)
-                .doOnNext(saved -> roomMessageUsers.record(saved.userId(), saved.roomMessages()));
+                .doOnNext(saved -> roomMessageUsers.record(saved.userId(), saved.roomMessages()))
+                .flatMap(saved -> changes.announce(saved.userId()).thenReturn(saved));
     }
 
     /** The user's settings for one conversation, if any. */
@@ -75,32 +77,26 @@ public class PreferenceStore {
                 .defaultIfEmpty(Optional.empty());
     }
 
-    /**
-     * Each of {@code userIds}' settings and their settings for {@code conversationId}, in two queries by id whatever
-     * the number of users: a room message is weighed for every member, and one lookup per member and setting made
-     * notification-service the platform's busiest MongoDB client. Users without stored settings get the defaults.
-     */
-    public Mono<Map<String, Settings>> ofAll(Collection<String> userIds, String conversationId) {
+    /** The stored settings of those of {@code userIds} who saved any, by user id, in one query. */
+    public Mono<Map<String, Preferences>> generalOfAll(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return mongo.find(query(where("_id").in(userIds)), Preferences.class)
+                .collectMap(Preferences::userId);
+    }
+
+    /** The settings for {@code conversationId} of those of {@code userIds} who saved any, by user id, in one query. */
+    public Mono<Map<String, ConversationPreference>> conversationOfAll(Collection<String> userIds,
+                                                                      String conversationId) {
         if (userIds.isEmpty()) {
             return Mono.just(Map.of());
         }
         List<String> conversationIds = userIds.stream()
                 .map(userId -> ConversationPreference.idOf(userId, conversationId))
                 .toList();
-        Mono<Map<String, Preferences>> general = mongo.find(query(where("_id").in(userIds)), Preferences.class)
-                .collectMap(Preferences::userId);
-        Mono<Map<String, ConversationPreference>> specific = mongo
-                .find(query(where("_id").in(conversationIds)), ConversationPreference.class)
+        return mongo.find(query(where("_id").in(conversationIds)), ConversationPreference.class)
                 .collectMap(ConversationPreference::userId);
-        return Mono.zip(general, specific).map(found -> {
-            Map<String, Settings> settings = new HashMap<>();
-            for (String userId : userIds) {
-                settings.put(userId, new Settings(
-                        found.getT1().getOrDefault(userId, Preferences.defaults(userId)),
-                        Optional.ofNullable(found.getT2().get(userId))));
-            }
-            return settings;
-        });
     }
 
     /** One user's settings, in general and for one conversation (empty: none of its own). */
@@ -113,12 +109,13 @@ public class PreferenceStore {
     }
 
     public Mono<ConversationPreference> save(ConversationPreference preference) {
-        return mongo.save(preference);
+        return mongo.save(preference)
+                .flatMap(saved -> changes.announce(saved.userId()).thenReturn(saved));
     }
 
     public Mono<Void> remove(String userId, String conversationId) {
         return mongo.remove(query(where("_id").is(ConversationPreference.idOf(userId, conversationId))),
                         ConversationPreference.class)
-                .then();
+                .then(changes.announce(userId));
     }
 }

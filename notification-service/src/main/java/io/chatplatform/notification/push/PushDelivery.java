@@ -73,7 +73,7 @@ public class PushDelivery {
                         subscription.id(), notification.title(), notification.body()));
                 yield Mono.empty();
             }
-            case GONE -> subscriptions.expire(subscription.id())
+            case GONE -> subscriptions.expire(subscription)
                     .doOnNext(removed -> {
                         metrics.count(Channel.PUSH, NotificationMetrics.Outcome.EXPIRED);
                         log.info("Removed push subscription {} of user {}: {}", subscription.id(), source.userId(),

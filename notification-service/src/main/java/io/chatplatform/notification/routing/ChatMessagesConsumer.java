@@ -15,7 +15,6 @@ import io.chatplatform.notification.delivery.GroupConsumer;
 import io.chatplatform.notification.delivery.NotificationMetrics;
 import io.chatplatform.notification.directory.RecipientDirectory;
 import io.chatplatform.notification.preference.PreferenceStore;
-import io.chatplatform.notification.subscription.PushSubscriptions;
 import io.chatplatform.support.kafka.KafkaSubscriber;
 import io.chatplatform.support.kafka.KafkaTopics;
 import java.time.Clock;
@@ -59,7 +58,7 @@ class ChatMessagesConsumer extends GroupConsumer {
     private final PreferenceStore preferences;
     private final RecipientDirectory directory;
     private final RetractedMessages retracted;
-    private final PushSubscriptions subscriptions;
+    private final RecipientSettings settings;
     private final Schedule schedule;
     private final Dedupe dedupe;
     private final NotificationMetrics metrics;
@@ -70,7 +69,7 @@ class ChatMessagesConsumer extends GroupConsumer {
 
     ChatMessagesConsumer(KafkaSubscriber kafka, KafkaTopics topics, ChatMembers members, PresenceReader presence,
                          PreferenceStore preferences, RecipientDirectory directory, RetractedMessages retracted,
-                         PushSubscriptions subscriptions, Schedule schedule, Dedupe dedupe, NotificationMetrics metrics,
+                         RecipientSettings settings, Schedule schedule, Dedupe dedupe, NotificationMetrics metrics,
                          NotificationProperties properties, Optional<Clock> clock) {
         super(kafka, topics, Topics.CHAT_MESSAGES, KEY_LANES);
         this.members = members;
@@ -78,7 +77,7 @@ class ChatMessagesConsumer extends GroupConsumer {
         this.preferences = preferences;
         this.directory = directory;
         this.retracted = retracted;
-        this.subscriptions = subscriptions;
+        this.settings = settings;
         this.schedule = schedule;
         this.dedupe = dedupe;
         this.metrics = metrics;
@@ -118,14 +117,13 @@ class ChatMessagesConsumer extends GroupConsumer {
         boolean dm = message.getConversation().getKind() == ConversationKind.CONVERSATION_KIND_DM;
         return directory.isBlocked(message.getSenderUserId())
                 .flatMapMany(blocked -> blocked ? Flux.empty() : recipients(message, dm, dmRecipients))
-                // Settings and who has a push subscription are read for a batch of recipients at once: three
-                // queries, not three per member.
+                // Settings and who has a push subscription come for a batch of recipients at once: from memory, or
+                // three queries for those not known, not three per member.
                 .buffer(SETTINGS_BATCH)
-                .concatMap(batch -> Mono.zip(preferences.ofAll(batch, message.getConversation().getId()),
-                                subscriptions.withAny(batch))
+                .concatMap(batch -> settings.of(batch, message.getConversation().getId())
                         .flatMapMany(found -> Flux.fromIterable(batch)
-                                .flatMap(userId -> notify(envelope, message, dm, userId, found.getT1().get(userId),
-                                        found.getT2().contains(userId)), RECIPIENT_CONCURRENCY)))
+                                .flatMap(userId -> notify(envelope, message, dm, userId, found.get(userId)),
+                                        RECIPIENT_CONCURRENCY)))
                 .then();
     }
 
@@ -164,12 +162,13 @@ class ChatMessagesConsumer extends GroupConsumer {
      * scheduling it would cost the checks and writes of a push for nothing (most users never enable push).
      */
     private Mono<Void> notify(EventEnvelope envelope, ChatMessage message, boolean dm, String userId,
-                              PreferenceStore.Settings settings, boolean hasPushSubscription) {
+                              RecipientSettings.Recipient recipient) {
+        PreferenceStore.Settings settings = recipient.settings();
         Instant now = clock.instant();
         boolean mentioned = message.getMentionedUserIdsList().contains(userId);
         NotificationRules.Decision decision = NotificationRules.decide(dm, mentioned, settings.general(),
                 settings.conversation(), now);
-        boolean push = decision.push() && hasPushSubscription;
+        boolean push = decision.push() && recipient.hasPushSubscription();
         if (!push && !decision.email()) {
             return Mono.empty();
         }

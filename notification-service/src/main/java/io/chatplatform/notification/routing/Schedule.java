@@ -3,6 +3,8 @@ package io.chatplatform.notification.routing;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -28,7 +30,24 @@ class Schedule {
     private static final FindAndModifyOptions UPSERT = FindAndModifyOptions.options().upsert(true).returnNew(true);
     private static final FindAndModifyOptions RETURN_NEW = FindAndModifyOptions.options().returnNew(true);
 
+    /**
+     * How long before its due time a digest this instance created is still taken to exist without asking. Claims are
+     * made on other instances' clocks, which may run ahead of this one's by up to this much.
+     */
+    static final Duration DUE_MARGIN = Duration.ofSeconds(5);
+    private static final int KNOWN_DIGESTS = 100_000;
+
     private final ReactiveMongoTemplate mongo;
+    /**
+     * The due time of each digest this instance created, by user. Until then nobody claims it (only due digests are
+     * claimed) and so nobody removes it, and the upsert that makes sure a user's new entry has a digest would change
+     * nothing: it is skipped, one MongoDB command of the two a digest entry costs. Entries past their due time are
+     * not trusted and go out with the size bound or the day.
+     */
+    private final Cache<String, Instant> createdDigests = Caffeine.newBuilder()
+            .maximumSize(KNOWN_DIGESTS)
+            .expireAfterWrite(Duration.ofDays(1))
+            .build();
 
     Schedule(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
@@ -54,8 +73,19 @@ class Schedule {
         Update digest = new Update()
                 .setOnInsert("dueAt", now.plus(delay))
                 .setOnInsert("claimedUntil", UNCLAIMED);
-        return mongo.upsert(query(where("_id").is(userId + ":" + message.messageId())), entry, DigestEntry.class)
-                .then(mongo.upsert(query(where("_id").is(userId)), digest, Digest.class))
+        Mono<Void> added = mongo.upsert(query(where("_id").is(userId + ":" + message.messageId())), entry,
+                DigestEntry.class).then();
+        Instant createdDue = createdDigests.getIfPresent(userId);
+        if (createdDue != null && now.isBefore(createdDue.minus(DUE_MARGIN))) {
+            return added;
+        }
+        Instant dueAt = now.plus(delay);
+        return added.then(mongo.upsert(query(where("_id").is(userId)), digest, Digest.class))
+                .doOnNext(result -> {
+                    if (result.getUpsertedId() != null) {
+                        createdDigests.put(userId, dueAt);
+                    }
+                })
                 .then();
     }
 
@@ -89,6 +119,7 @@ class Schedule {
      * only, as the embedded MongoDB has no transactions).
      */
     Mono<Void> digestDone(Digest digest, Collection<String> entryIds, Duration delay) {
+        createdDigests.invalidate(digest.userId());
         return mongo.remove(query(where("_id").in(entryIds)), DigestEntry.class)
                 .then(entriesOf(digest.userId()).next())
                 .flatMap(oldest -> mongo.findAndModify(query(where("_id").is(digest.userId())),

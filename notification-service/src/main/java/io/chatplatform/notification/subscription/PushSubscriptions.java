@@ -3,9 +3,11 @@ package io.chatplatform.notification.subscription;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import io.chatplatform.notification.preference.SettingsChanges;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.data.domain.Sort;
@@ -19,9 +21,11 @@ import reactor.core.publisher.Mono;
 public class PushSubscriptions {
 
     private final ReactiveMongoTemplate mongo;
+    private final SettingsChanges changes;
 
-    PushSubscriptions(ReactiveMongoTemplate mongo) {
+    PushSubscriptions(ReactiveMongoTemplate mongo, SettingsChanges changes) {
         this.mongo = mongo;
+        this.changes = changes;
     }
 
     /** A registration's outcome: the stored subscription and whether this call created it (for the caller). */
@@ -36,13 +40,25 @@ public class PushSubscriptions {
     public Mono<Registered> register(String userId, String endpoint, String p256dh, String auth, String device) {
         String id = PushSubscription.idOf(endpoint);
         return mongo.findById(id, PushSubscription.class)
-                .filter(existing -> existing.userId().equals(userId)
-                        && existing.p256dh().equals(p256dh)
-                        && existing.auth().equals(auth))
-                .map(existing -> new Registered(existing, false))
-                .switchIfEmpty(Mono.defer(() -> mongo.save(new PushSubscription(id, userId, endpoint, p256dh, auth,
-                                device, Instant.now().truncatedTo(ChronoUnit.MILLIS))))
-                        .map(saved -> new Registered(saved, true)));
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(existing -> {
+                    if (existing.filter(stored -> stored.userId().equals(userId)
+                            && stored.p256dh().equals(p256dh)
+                            && stored.auth().equals(auth)).isPresent()) {
+                        return Mono.just(new Registered(existing.get(), false));
+                    }
+                    // An endpoint that moved from another user changed what both of them can be pushed to.
+                    Mono<Void> previousOwner = existing.map(PushSubscription::userId)
+                            .filter(owner -> !owner.equals(userId))
+                            .map(changes::announce)
+                            .orElse(Mono.empty());
+                    return mongo.save(new PushSubscription(id, userId, endpoint, p256dh, auth, device,
+                                    Instant.now().truncatedTo(ChronoUnit.MILLIS)))
+                            .flatMap(saved -> changes.announce(userId)
+                                    .then(previousOwner)
+                                    .thenReturn(new Registered(saved, true)));
+                });
     }
 
     /** A user's subscriptions, oldest first. */
@@ -66,7 +82,9 @@ public class PushSubscriptions {
     /** Removes one of the user's subscriptions; someone else's or an unknown id changes nothing. */
     public Mono<Boolean> remove(String userId, String id) {
         return mongo.remove(query(where("_id").is(id).and("userId").is(userId)), PushSubscription.class)
-                .map(result -> result.getDeletedCount() > 0);
+                .flatMap(result -> result.getDeletedCount() > 0
+                        ? changes.announce(userId).thenReturn(true)
+                        : Mono.just(false));
     }
 
     /** Removes one of the user's subscriptions by its endpoint. */
@@ -74,9 +92,11 @@ public class PushSubscriptions {
         return remove(userId, PushSubscription.idOf(endpoint));
     }
 
-    /** Removes a subscription the push service no longer knows (404 or 410), whoever owns it. */
-    public Mono<Boolean> expire(String id) {
-        return mongo.remove(query(where("_id").is(id)), PushSubscription.class)
-                .map(result -> result.getDeletedCount() > 0);
+    /** Removes a subscription the push service no longer knows (404 or 410). */
+    public Mono<Boolean> expire(PushSubscription subscription) {
+        return mongo.remove(query(where("_id").is(subscription.id())), PushSubscription.class)
+                .flatMap(result -> result.getDeletedCount() > 0
+                        ? changes.announce(subscription.userId()).thenReturn(true)
+                        : Mono.just(false));
     }
 }
