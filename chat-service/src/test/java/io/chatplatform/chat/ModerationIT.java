@@ -252,8 +252,65 @@ class ModerationIT extends ChatServiceITSupport {
         assertThat(stillHidden.get("text")).isEqualTo("");
     }
 
+    /**
+     * Approvals that arrive together are written together (one update for many messages). A burst of ALLOW verdicts
+     * for post-moderated messages in several rooms, with one for a held message among them, approves every one of
+     * them and still releases the held one; a redelivered verdict changes nothing.
+     */
+    @Test
+    void aBurstOfAllowVerdictsApprovesEveryMessageAndReleasesTheHeldOneAmongThem() {
+        String owner = newUser();
+        String member = newUser();
+        String preRoom = createPreModeratedRoom(owner);
+        addMember(owner, preRoom, member);
+        Map<?, ?> held = sent(member, preRoom, "borderline [hold]");
+        String heldId = (String) held.get("messageId");
+        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(heldId)), Document.class,
+                "messages").block(TIMEOUT).get("moderation") != null);
+        List<String> rooms = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> createRoom(owner, "Burst " + i, "private"))
+                .toList();
+        List<EventEnvelope> verdicts = new java.util.ArrayList<>();
+        List<String[]> posted = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            for (String roomId : rooms) {
+                Map<?, ?> message = sent(owner, roomId, "fine " + i);
+                posted.add(new String[] {roomId, (String) message.get("messageId")});
+                verdicts.add(verdict(roomId, (String) message.get("messageId"),
+                        ((Number) message.get("seq")).longValue(), Verdict.VERDICT_ALLOW));
+            }
+            if (i == 10) {
+                verdicts.add(verdict(preRoom, heldId, ((Number) held.get("seq")).longValue(), Verdict.VERDICT_ALLOW));
+            }
+        }
+        // One verdict twice, as a redelivery would bring it.
+        verdicts.add(verdicts.get(5));
+
+        reactor.core.publisher.Flux.fromIterable(verdicts)
+                .flatMap(envelope -> publisher.send(OutboundRecord.of(Topics.MODERATION_EVENTS,
+                        envelope.getModerationVerdict().getConversation().getId(), envelope.toByteArray())))
+                .blockLast(TIMEOUT);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                byId((List<?>) history(owner, preRoom, "").get("messages"), heldId).get("text"))
+                .isEqualTo("borderline [hold]"));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            for (String[] message : posted) {
+                assertThat(byId((List<?>) history(owner, message[0], "").get("messages"), message[1])
+                        .get("moderationState")).as("message %s", message[1]).isEqualTo("approved");
+            }
+        });
+        assertThat(byId((List<?>) history(owner, preRoom, "").get("messages"), heldId).get("moderationState"))
+                .isEqualTo("approved");
+    }
+
     private void publishVerdict(String roomId, String messageId, long seq, Verdict verdict) {
-        EventEnvelope envelope = EventEnvelope.newBuilder()
+        EventEnvelope envelope = verdict(roomId, messageId, seq, verdict);
+        publisher.send(OutboundRecord.of(Topics.MODERATION_EVENTS, roomId, envelope.toByteArray())).block(TIMEOUT);
+    }
+
+    private static EventEnvelope verdict(String roomId, String messageId, long seq, Verdict verdict) {
+        return EventEnvelope.newBuilder()
                 .setEventId(Ids.newId())
                 .setType("moderation.verdict")
                 .setProducer("moderation-service")
@@ -265,7 +322,6 @@ class ModerationIT extends ChatServiceITSupport {
                         .setVerdict(verdict)
                         .setDecidedBy(Actor.newBuilder().setKind(ActorKind.ACTOR_KIND_MODERATOR).setUserId("mod-1")))
                 .build();
-        publisher.send(OutboundRecord.of(Topics.MODERATION_EVENTS, roomId, envelope.toByteArray())).block(TIMEOUT);
     }
 
     private String createPreModeratedRoom(String owner) {

@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
@@ -24,9 +21,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 /**
- * Group commit for new log entries: entries that arrive while a write is in flight wait for it and then go together,
- * one {@code insertMany} for the entries and one for their relay markers, however many conversations they belong to.
- * A lone entry goes at once (no timer), so batching only happens under load, where it saves a round trip per entry.
+ * Group commit ({@link GroupCommit}) for new log entries: entries that arrive while a write is in flight wait for it
+ * and then go together, one {@code insertMany} for the entries and one for their relay markers, however many
+ * conversations they belong to.
  *
  * <p>Each entry keeps its own outcome: the insert is unordered, and an entry the unique indexes refuse (its seq was
  * taken, or its {@code (senderId, clientMsgId)} was stored before) fails alone with a {@link DuplicateKeyException}
@@ -45,8 +42,7 @@ final class LogInserts {
     private final OutboxMarkers markers;
     private final ApplicationEventPublisher events;
     private final String collection;
-    private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final GroupCommit<Pending> batches = new GroupCommit<>(MAX_BATCH, this::write);
 
     LogInserts(ReactiveMongoTemplate mongo, OutboxMarkers markers, ApplicationEventPublisher events) {
         this.mongo = mongo;
@@ -63,39 +59,11 @@ final class LogInserts {
         Document document = new Document();
         mongo.getConverter().write(entry, document);
         return Mono.<StoredMessage>create(sink -> {
-                    queued.add(new Pending(entry, document, sink));
-                    writeNext();
+                    batches.add(new Pending(entry, document, sink));
                 })
                 // As the template's insert does: listeners (the stored-messages metric) hear of every stored entry,
                 // here under the trace of the request that stored it.
                 .doOnNext(stored -> events.publishEvent(new AfterSaveEvent<>(stored, document, collection)));
-    }
-
-    /** Starts a write of everything queued unless one is in flight; the one in flight starts the next when done. */
-    private void writeNext() {
-        while (!queued.isEmpty() && writing.compareAndSet(false, true)) {
-            List<Pending> batch = takeQueued();
-            if (batch.isEmpty()) {
-                writing.set(false);
-                continue;
-            }
-            write(batch)
-                    .doFinally(signal -> {
-                        writing.set(false);
-                        writeNext();
-                    })
-                    .subscribe();
-            return;
-        }
-    }
-
-    private List<Pending> takeQueued() {
-        List<Pending> batch = new ArrayList<>();
-        Pending next;
-        while (batch.size() < MAX_BATCH && (next = queued.poll()) != null) {
-            batch.add(next);
-        }
-        return batch;
     }
 
     private Mono<Void> write(List<Pending> batch) {

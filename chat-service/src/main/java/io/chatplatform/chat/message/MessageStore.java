@@ -6,7 +6,9 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.LongStream;
 import io.chatplatform.chat.conversation.Conversation;
 import io.chatplatform.chat.conversation.ConversationStore;
@@ -26,6 +28,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.util.retry.Retry;
 
 /** The {@code messages} collection: seq assignment (see the package description), idempotency, history reads. */
@@ -53,6 +56,7 @@ public class MessageStore {
     private static final int NEWEST_PROBE = 2 * LAST_SEQ_STRIDE;
     /** Unread counting stops here: a badge shows "500+" long before anyone reads them one by one. */
     public static final int UNREAD_CAP = 500;
+    private static final int APPROVALS_PER_WRITE = 256;
     private static final List<String> CHANGE_KINDS =
             List.of(StoredMessage.EDIT, StoredMessage.DELETE, StoredMessage.HIDE);
 
@@ -63,6 +67,8 @@ public class MessageStore {
     private final SeqHints seqHints = new SeqHints();
     private final ConversationAppendQueue appendQueue = new ConversationAppendQueue();
     private final LogInserts inserts;
+    /** Approvals that arrive while one is being written go together in the next write. */
+    private final GroupCommit<Approval> approvals = new GroupCommit<>(APPROVALS_PER_WRITE, this::approveAll);
 
     MessageStore(ReactiveMongoTemplate mongo, ConversationStore conversations, OutboxMarkers markers,
                  ApplicationEventPublisher events) {
@@ -465,13 +471,39 @@ public class MessageStore {
      * Marks a post-moderated message as approved by moderation ({@code pending} to {@code approved}); false if it is
      * not pending (held, hidden, approved already or not found). Nothing is published: its readers saw it already,
      * and nothing they see changes but the state in history.
+     *
+     * <p>Nearly every message gets one approval (the asynchronous check of post-moderated messages), so approvals
+     * that arrive while one is being written go together in one update ({@link GroupCommit}). A batch learns only how
+     * many it changed: when that is fewer than it holds, each of its approvals answers false and its caller looks at
+     * the message itself (whether it is held), which is what false asks for anyway.
      */
     Mono<Boolean> approve(String conversationId, String messageId) {
-        return mongo.updateFirst(query(where("_id").is(messageId).and("conversationId").is(conversationId)
-                        .and("kind").is(StoredMessage.MESSAGE)
-                        .and("moderationState").is(StoredMessage.PENDING)),
-                new Update().set("moderationState", StoredMessage.APPROVED), StoredMessage.class)
-                .map(result -> result.getModifiedCount() > 0);
+        return Mono.create(sink -> approvals.add(new Approval(conversationId, messageId, sink)));
+    }
+
+    private Mono<Void> approveAll(List<Approval> batch) {
+        // Message ids are unique across conversations: matching the ids and the set of their conversations is the
+        // pairs' match, and both are indexed.
+        Set<String> ids = new HashSet<>();
+        Set<String> conversationIds = new HashSet<>();
+        for (Approval approval : batch) {
+            ids.add(approval.messageId());
+            conversationIds.add(approval.conversationId());
+        }
+        return mongo.updateMulti(query(where("_id").in(ids).and("conversationId").in(conversationIds)
+                                .and("kind").is(StoredMessage.MESSAGE)
+                                .and("moderationState").is(StoredMessage.PENDING)),
+                        new Update().set("moderationState", StoredMessage.APPROVED), StoredMessage.class)
+                .doOnNext(result -> {
+                    boolean all = result.getModifiedCount() == batch.size();
+                    batch.forEach(approval -> approval.sink().success(all));
+                })
+                .doOnError(failure -> batch.forEach(approval -> approval.sink().error(failure)))
+                .onErrorResume(failure -> Mono.empty())
+                .then();
+    }
+
+    private record Approval(String conversationId, String messageId, MonoSink<Boolean> sink) {
     }
 
     /** Records a verdict that keeps a message held (for review); empty if it is no longer held. */

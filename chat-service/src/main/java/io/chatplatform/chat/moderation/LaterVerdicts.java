@@ -31,14 +31,21 @@ import reactor.util.retry.Retry;
  * HIDE verdicts need nothing here: moderation-service hides through {@code ChatService.HideMessage} before it
  * announces them.
  *
- * <p>Consumer group {@value #GROUP}: the instances share the partitions, each verdict is applied by one of them.
- * Offsets are committed after a verdict was applied (at least once); applying one again changes nothing, since
+ * <p>Consumer group {@value #GROUP}: the instances share the partitions, each verdict is applied by one of them,
+ * each partition's in lanes by conversation. Offsets are committed after a verdict and every one before it were
+ * applied (at least once); applying one again changes nothing, since
  * release and approval only change a message that is still held or pending.
  */
 @Component
 class LaterVerdicts implements SmartLifecycle {
 
     static final String GROUP = "chat-service-verdicts";
+    /**
+     * Verdicts applied side by side per partition, each conversation's (the record key) in order: with one at a time
+     * per partition at most a partition count of approvals were ever in flight, too few to share a write
+     * ({@code MessageStore.approve}).
+     */
+    private static final int KEY_LANES = 8;
 
     private static final Logger log = LoggerFactory.getLogger(LaterVerdicts.class);
 
@@ -70,8 +77,8 @@ class LaterVerdicts implements SmartLifecycle {
             return;
         }
         consuming = topicReady
-                .thenMany(Flux.defer(() -> kafka.consume(ConsumerSpec.of(GROUP, Topics.MODERATION_EVENTS),
-                        this::apply)))
+                .thenMany(Flux.defer(() -> kafka.consume(ConsumerSpec.of(GROUP, Topics.MODERATION_EVENTS)
+                        .withKeyLanes(KEY_LANES), this::apply)))
                 // Fail closed, with backoff: a verdict that could not be applied (MongoDB down) is redelivered from
                 // the committed offset rather than skipped, which would leave its message held.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
