@@ -50,6 +50,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+import reactor.core.publisher.Mono;
 
 /**
  * moderation-service on its own, on embedded Kafka, Redis and MongoDB, over real gRPC: the synchronous Check with
@@ -290,27 +291,7 @@ class ModerationServiceIT {
         admin("mod-2").reviewFlag(ReviewFlagRequest.newBuilder().setFlagId(dismissed.getFlagId())
                 .setDecision(ReviewDecision.REVIEW_DECISION_DISMISS).build());
         // A post-moderated message on chat.messages that breaks no rule.
-        kafkaPublisher.send(io.chatplatform.support.kafka.OutboundRecord.of(io.chatplatform.contracts.Topics.CHAT_MESSAGES,
-                room, io.chatplatform.contracts.events.EventEnvelope.newBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setType("message.created")
-                        .setProducer("chat-service")
-                        .setPartitionKey(room)
-                        .setMessageCreated(io.chatplatform.contracts.events.MessageCreated.newBuilder()
-                                .setMessage(io.chatplatform.contracts.chat.ChatMessage.newBuilder()
-                                        .setMessageId("d-" + room)
-                                        .setConversation(ConversationRef.newBuilder().setId(room)
-                                                .setKind(ConversationKind.CONVERSATION_KIND_ROOM))
-                                        .setSeq(4)
-                                        .setSenderUserId("u-d")
-                                        .setText("just saying hello")
-                                        .setCreatedAt(com.google.protobuf.Timestamp.newBuilder()
-                                                .setSeconds(Instant.now().getEpochSecond()))
-                                        .setModerationState(
-                                                io.chatplatform.contracts.chat.ModerationState.MODERATION_STATE_PENDING)
-                                        .setKind(io.chatplatform.contracts.chat.EntryKind.ENTRY_KIND_MESSAGE)))
-                        .build().toByteArray()))
-                .block(TIMEOUT);
+        publishCreated(room, "d-" + room, 4, "u-d", "just saying hello").block(TIMEOUT);
 
         java.util.Map<String, io.chatplatform.contracts.events.EventEnvelope> announced =
                 new java.util.concurrent.ConcurrentHashMap<>();
@@ -345,6 +326,72 @@ class ModerationServiceIT {
         assertThat(counter("hide_and_warn", "check") - warnedBefore).isEqualTo(1);
         await().atMost(TIMEOUT).until(() -> counter("allow", "stream") - allowedBefore >= 1);
         assertThat(checkLatencyCount() - timedBefore).isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * The asynchronous check acts on each message once: a burst of messages in several rooms (several of the
+     * consumer's lanes, so their lookups and records share commands) is checked and recorded once each, and each
+     * message delivered again afterwards (a redelivery) finds its record and is not acted on again.
+     */
+    @Test
+    void everyMessageOnTheStreamIsCheckedAndRecordedOnceHoweverOftenItComes() {
+        String run = UUID.randomUUID().toString();
+        List<String> rooms = java.util.stream.IntStream.range(0, 6).mapToObj(i -> "room-" + i + "-" + run).toList();
+        double allowedBefore = counter("allow", "stream");
+        List<String[]> messages = new java.util.ArrayList<>();
+        for (int seq = 1; seq <= 10; seq++) {
+            for (String room : rooms) {
+                messages.add(new String[] {room, "m" + seq + "-" + room, Integer.toString(seq)});
+            }
+        }
+        reactor.core.publisher.Flux.fromIterable(messages)
+                .concatMap(message -> publishCreated(message[0], message[1], Long.parseLong(message[2]), "u-" + message[1],
+                        "hello " + message[2]))
+                .blockLast(TIMEOUT);
+        await().atMost(TIMEOUT).until(() -> recordsOf(rooms) == messages.size());
+        await().atMost(TIMEOUT).until(() -> counter("allow", "stream") - allowedBefore == messages.size());
+
+        // Delivered again, each behind its own first delivery in its room's lane.
+        reactor.core.publisher.Flux.fromIterable(messages.subList(0, 12))
+                .concatMap(message -> publishCreated(message[0], message[1], Long.parseLong(message[2]), "u-" + message[1],
+                        "hello " + message[2]))
+                .blockLast(TIMEOUT);
+        // A later message in every room: once it is recorded, the repeats before it in its lane were handled.
+        rooms.forEach(room -> publishCreated(room, "last-" + room, 11, "u-last-" + room, "last").block(TIMEOUT));
+        await().atMost(TIMEOUT).until(() -> recordsOf(rooms) == messages.size() + rooms.size());
+        assertThat(counter("allow", "stream") - allowedBefore).as("each message acted on once")
+                .isEqualTo(messages.size() + rooms.size());
+    }
+
+    private long recordsOf(List<String> rooms) {
+        return mongo.count(org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("conversationId").in(rooms)),
+                "verdicts").block(TIMEOUT);
+    }
+
+    /** A post-moderated room message on {@code chat.messages}, as chat-service's relay publishes it. */
+    private Mono<Void> publishCreated(String room, String messageId, long seq, String sender, String text) {
+        return kafkaPublisher.send(io.chatplatform.support.kafka.OutboundRecord.of(
+                io.chatplatform.contracts.Topics.CHAT_MESSAGES, room,
+                io.chatplatform.contracts.events.EventEnvelope.newBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setType("message.created")
+                        .setProducer("chat-service")
+                        .setPartitionKey(room)
+                        .setMessageCreated(io.chatplatform.contracts.events.MessageCreated.newBuilder()
+                                .setMessage(io.chatplatform.contracts.chat.ChatMessage.newBuilder()
+                                        .setMessageId(messageId)
+                                        .setConversation(ConversationRef.newBuilder().setId(room)
+                                                .setKind(ConversationKind.CONVERSATION_KIND_ROOM))
+                                        .setSeq(seq)
+                                        .setSenderUserId(sender)
+                                        .setText(text)
+                                        .setCreatedAt(com.google.protobuf.Timestamp.newBuilder()
+                                                .setSeconds(Instant.now().getEpochSecond()))
+                                        .setModerationState(
+                                                io.chatplatform.contracts.chat.ModerationState.MODERATION_STATE_PENDING)
+                                        .setKind(io.chatplatform.contracts.chat.EntryKind.ENTRY_KIND_MESSAGE)))
+                        .build().toByteArray())).then();
     }
 
     private double counter(String action, String path) {

@@ -5,6 +5,7 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.InsertManyOptions;
 import io.chatplatform.chat.outbox.OutboxMarkers;
+import io.chatplatform.support.reactor.GroupCommit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -13,6 +13,7 @@ import java.util.stream.LongStream;
 import io.chatplatform.chat.conversation.Conversation;
 import io.chatplatform.chat.conversation.ConversationStore;
 import io.chatplatform.chat.outbox.OutboxMarkers;
+import io.chatplatform.support.reactor.GroupCommit;
 import io.chatplatform.chat.outbox.OutboxUpdates;
 import org.bson.Document;
 import java.util.function.LongFunction;

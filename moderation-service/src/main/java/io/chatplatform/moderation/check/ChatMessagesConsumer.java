@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -57,7 +56,7 @@ class ChatMessagesConsumer implements SmartLifecycle {
     private final KafkaSubscriber kafka;
     private final RulesEngine engine;
     private final Verdicts verdicts;
-    private final ReactiveMongoTemplate mongo;
+    private final VerdictRecords records;
     private final ModerationProperties properties;
     private final Clock clock;
     private final Mono<Void> topicReady;
@@ -65,11 +64,11 @@ class ChatMessagesConsumer implements SmartLifecycle {
     private volatile Disposable consuming;
 
     ChatMessagesConsumer(KafkaSubscriber kafka, KafkaTopics topics, RulesEngine engine, Verdicts verdicts,
-            ReactiveMongoTemplate mongo, ModerationProperties properties, Optional<Clock> clock) {
+            VerdictRecords records, ModerationProperties properties, Optional<Clock> clock) {
         this.kafka = kafka;
         this.engine = engine;
         this.verdicts = verdicts;
-        this.mongo = mongo;
+        this.records = records;
         this.properties = properties;
         this.clock = clock.orElse(Clock.systemUTC());
         // Subscribing to a missing topic would let the broker create it with its default partition count.
@@ -139,12 +138,10 @@ class ChatMessagesConsumer implements SmartLifecycle {
     }
 
     private Mono<Void> check(Candidate candidate, String fact, boolean count) {
-        return mongo.exists(org.springframework.data.mongodb.core.query.Query.query(
-                        org.springframework.data.mongodb.core.query.Criteria.where("_id").is(fact)),
-                        VerdictRecord.class)
+        return records.recorded(fact)
                 .flatMap(done -> done ? Mono.empty() : engine.evaluate(candidate, count)
                         .flatMap(evaluation -> verdicts.act(candidate, fact, evaluation, true))
-                        .flatMap(outcome -> mongo.save(record(candidate, fact, outcome))))
+                        .flatMap(outcome -> records.record(record(candidate, fact, outcome))))
                 .then();
     }
 

@@ -1,4 +1,4 @@
-package io.chatplatform.chat.message;
+package io.chatplatform.support.reactor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,20 +18,29 @@ import reactor.core.publisher.Mono;
  *
  * @param <T> one queued item
  */
-final class GroupCommit<T> {
+public final class GroupCommit<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
     private final int maxBatch;
     private final Function<List<T>, Mono<Void>> write;
     private final Queue<T> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    GroupCommit(int maxBatch, Function<List<T>, Mono<Void>> write) {
+    /**
+     * @param maxBatch the most items one write takes
+     * @param write    writes a batch and settles each of its items; completes when done, never with an error
+     */
+    public GroupCommit(int maxBatch, Function<List<T>, Mono<Void>> write) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1");
+        }
         this.maxBatch = maxBatch;
         this.write = write;
     }
 
     /** Queues the item and starts a write unless one is in flight. */
-    void add(T item) {
+    public void add(T item) {
         queued.add(item);
         writeNext();
     }
@@ -47,7 +58,9 @@ final class GroupCommit<T> {
                         writing.set(false);
                         writeNext();
                     })
-                    .subscribe();
+                    .subscribe(null, failure -> log.error(
+                            "A group write failed instead of settling its {} items: {}", batch.size(),
+                            failure.toString()));
             return;
         }
     }
