@@ -191,12 +191,9 @@ class ModerationIT extends ChatServiceITSupport {
         String member = newUser();
         String roomId = createPreModeratedRoom(owner);
         addMember(owner, roomId, member);
-        Map<?, ?> review = sent(member, roomId, "borderline [hold]");
+        Map<?, ?> review = heldForReview(member, roomId, "borderline [hold]");
         String reviewId = (String) review.get("messageId");
         long seq = ((Number) review.get("seq")).longValue();
-        // Held for review: the check answered HOLD and the sweep no longer asks.
-        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(reviewId)), Document.class,
-                "messages").block(TIMEOUT).get("moderation") != null);
         assertThat(byId((List<?>) history(owner, roomId, "").get("messages"), reviewId).get("text")).isEqualTo("");
 
         // The moderator approves; moderation-service announces the verdict, and may announce it again.
@@ -204,10 +201,8 @@ class ModerationIT extends ChatServiceITSupport {
         publishVerdict(roomId, reviewId, seq, Verdict.VERDICT_ALLOW);
         // A later message of the room, kept for review too, then approved: once its release is seen, both
         // announcements of the first verdict (same partition, before it) were applied.
-        Map<?, ?> later = sent(member, roomId, "later [hold]");
+        Map<?, ?> later = heldForReview(member, roomId, "later [hold]");
         String laterId = (String) later.get("messageId");
-        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(laterId)), Document.class,
-                "messages").block(TIMEOUT).get("moderation") != null);
         publishVerdict(roomId, laterId, ((Number) later.get("seq")).longValue(), Verdict.VERDICT_ALLOW);
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -263,10 +258,8 @@ class ModerationIT extends ChatServiceITSupport {
         String member = newUser();
         String preRoom = createPreModeratedRoom(owner);
         addMember(owner, preRoom, member);
-        Map<?, ?> held = sent(member, preRoom, "borderline [hold]");
+        Map<?, ?> held = heldForReview(member, preRoom, "borderline [hold]");
         String heldId = (String) held.get("messageId");
-        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(heldId)), Document.class,
-                "messages").block(TIMEOUT).get("moderation") != null);
         List<String> rooms = java.util.stream.IntStream.range(0, 4)
                 .mapToObj(i -> createRoom(owner, "Burst " + i, "private"))
                 .toList();
@@ -302,6 +295,15 @@ class ModerationIT extends ChatServiceITSupport {
         });
         assertThat(byId((List<?>) history(owner, preRoom, "").get("messages"), heldId).get("moderationState"))
                 .isEqualTo("approved");
+    }
+
+    /** Sends a message the check holds for review, and waits until it is held: the check's HOLD is recorded. */
+    private Map<?, ?> heldForReview(String sender, String roomId, String text) {
+        Map<?, ?> message = sent(sender, roomId, text);
+        String messageId = (String) message.get("messageId");
+        await().atMost(TIMEOUT).until(() -> mongo.findOne(query(where("_id").is(messageId)), Document.class,
+                "messages").block(TIMEOUT).get("moderation") != null);
+        return message;
     }
 
     private void publishVerdict(String roomId, String messageId, long seq, Verdict verdict) {
