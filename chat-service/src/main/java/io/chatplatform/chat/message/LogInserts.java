@@ -43,7 +43,8 @@ final class LogInserts {
     private final OutboxMarkers markers;
     private final ApplicationEventPublisher events;
     private final String collection;
-    private final GroupCommit<Pending> batches = new GroupCommit<>(MAX_BATCH, this::write);
+    private final GroupCommit<Pending> batches = new GroupCommit<>(MAX_BATCH, this::write,
+            (pending, failure) -> pending.sink().error(translate(failure)));
 
     LogInserts(ReactiveMongoTemplate mongo, OutboxMarkers markers, ApplicationEventPublisher events) {
         this.mongo = mongo;
@@ -78,11 +79,6 @@ final class LogInserts {
                 .onErrorResume(MongoBulkWriteException.class, partly -> Mono.just(refusals(partly)))
                 .flatMap(refused -> markStored(batch, refused).thenReturn(refused))
                 .doOnNext(refused -> settle(batch, refused))
-                .onErrorResume(failure -> {
-                    RuntimeException translated = translate(failure);
-                    batch.forEach(pending -> pending.sink().error(translated));
-                    return Mono.empty();
-                })
                 .then();
     }
 

@@ -13,8 +13,8 @@ import java.util.stream.LongStream;
 import io.chatplatform.chat.conversation.Conversation;
 import io.chatplatform.chat.conversation.ConversationStore;
 import io.chatplatform.chat.outbox.OutboxMarkers;
-import io.chatplatform.support.reactor.GroupCommit;
 import io.chatplatform.chat.outbox.OutboxUpdates;
+import io.chatplatform.support.reactor.GroupCommit;
 import org.bson.Document;
 import java.util.function.LongFunction;
 import org.springframework.context.ApplicationEventPublisher;
@@ -69,7 +69,8 @@ public class MessageStore {
     private final ConversationAppendQueue appendQueue = new ConversationAppendQueue();
     private final LogInserts inserts;
     /** Approvals that arrive while one is being written go together in the next write. */
-    private final GroupCommit<Approval> approvals = new GroupCommit<>(APPROVALS_PER_WRITE, this::approveAll);
+    private final GroupCommit<Approval> approvals = new GroupCommit<>(APPROVALS_PER_WRITE, this::approveAll,
+            (approval, failure) -> approval.sink().error(failure));
 
     MessageStore(ReactiveMongoTemplate mongo, ConversationStore conversations, OutboxMarkers markers,
                  ApplicationEventPublisher events) {
@@ -499,8 +500,6 @@ public class MessageStore {
                     boolean all = result.getModifiedCount() == batch.size();
                     batch.forEach(approval -> approval.sink().success(all));
                 })
-                .doOnError(failure -> batch.forEach(approval -> approval.sink().error(failure)))
-                .onErrorResume(failure -> Mono.empty())
                 .then();
     }
 

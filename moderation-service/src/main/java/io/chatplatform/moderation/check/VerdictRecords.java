@@ -36,8 +36,10 @@ class VerdictRecords {
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
 
     private final ReactiveMongoTemplate mongo;
-    private final GroupCommit<Lookup> lookups = new GroupCommit<>(PER_COMMAND, this::lookUp);
-    private final GroupCommit<Write> writes = new GroupCommit<>(PER_COMMAND, this::write);
+    private final GroupCommit<Lookup> lookups = new GroupCommit<>(PER_COMMAND, this::lookUp,
+            (lookup, failure) -> lookup.sink().error(failure));
+    private final GroupCommit<Write> writes = new GroupCommit<>(PER_COMMAND, this::write,
+            (write, failure) -> write.sink().error(failure));
 
     VerdictRecords(ReactiveMongoTemplate mongo) {
         this.mongo = mongo;
@@ -66,8 +68,6 @@ class VerdictRecords {
                 .map(record -> record.getString("_id"))
                 .collect(Collectors.toCollection(HashSet::new))
                 .doOnNext(recorded -> batch.forEach(lookup -> lookup.sink().success(recorded.contains(lookup.fact()))))
-                .doOnError(failure -> batch.forEach(lookup -> lookup.sink().error(failure)))
-                .onErrorResume(failure -> Mono.empty())
                 .then();
     }
 
@@ -88,8 +88,6 @@ class VerdictRecords {
                         }
                     }
                 })
-                .doOnError(failure -> batch.forEach(write -> write.sink().error(failure)))
-                .onErrorResume(failure -> Mono.empty())
                 .then();
     }
 

@@ -5,38 +5,38 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
  * Group commit: items that arrive while a write is in flight wait for it and then go together in the next one, up to
  * a batch limit. A lone item goes at once (no timer), so batching only happens under load, where it saves a round
- * trip per item. The write settles each item itself (each carries its caller's sink) and must not fail: it reports
- * failures to the items.
+ * trip per item. The write settles each of its items (each carries its caller's sink); if it fails instead, every item
+ * of the batch is told the error.
  *
  * @param <T> one queued item
  */
 public final class GroupCommit<T> {
 
-    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
-
     private final int maxBatch;
     private final Function<List<T>, Mono<Void>> write;
+    private final BiConsumer<? super T, Throwable> fail;
     private final Queue<T> queued = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
     /**
      * @param maxBatch the most items one write takes
-     * @param write    writes a batch and settles each of its items; completes when done, never with an error
+     * @param write    writes a batch and settles each of its items; completes when done
+     * @param fail     tells one item of a batch whose write failed the error
      */
-    public GroupCommit(int maxBatch, Function<List<T>, Mono<Void>> write) {
+    public GroupCommit(int maxBatch, Function<List<T>, Mono<Void>> write, BiConsumer<? super T, Throwable> fail) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.maxBatch = maxBatch;
         this.write = write;
+        this.fail = fail;
     }
 
     /** Queues the item and starts a write unless one is in flight. */
@@ -53,14 +53,16 @@ public final class GroupCommit<T> {
                 writing.set(false);
                 continue;
             }
-            write.apply(batch)
+            Mono.defer(() -> write.apply(batch))
+                    .onErrorResume(failure -> {
+                        batch.forEach(item -> fail.accept(item, failure));
+                        return Mono.empty();
+                    })
                     .doFinally(signal -> {
                         writing.set(false);
                         writeNext();
                     })
-                    .subscribe(null, failure -> log.error(
-                            "A group write failed instead of settling its {} items: {}", batch.size(),
-                            failure.toString()));
+                    .subscribe();
             return;
         }
     }

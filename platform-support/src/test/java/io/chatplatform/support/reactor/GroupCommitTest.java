@@ -14,6 +14,8 @@ class GroupCommitTest {
     /** Writes record their batches and finish only when the test says so. */
     private final List<List<Integer>> written = new CopyOnWriteArrayList<>();
     private final List<Sinks.Empty<Void>> inFlight = new CopyOnWriteArrayList<>();
+    /** Items told that their batch's write failed. */
+    private final List<Integer> failed = new CopyOnWriteArrayList<>();
 
     private Mono<Void> write(List<Integer> batch) {
         written.add(List.copyOf(batch));
@@ -22,13 +24,18 @@ class GroupCommitTest {
         return done.asMono();
     }
 
+    private void failed(Integer item, Throwable failure) {
+        assertThat(failure).hasMessage("down");
+        failed.add(item);
+    }
+
     private void finishWrite(int index) {
         inFlight.get(index).tryEmitEmpty();
     }
 
     @Test
     void aLoneItemIsWrittenAtOnce() {
-        GroupCommit<Integer> commit = new GroupCommit<>(10, this::write);
+        GroupCommit<Integer> commit = new GroupCommit<>(10, this::write, this::failed);
 
         commit.add(1);
 
@@ -37,7 +44,7 @@ class GroupCommitTest {
 
     @Test
     void itemsThatArriveDuringAWriteGoTogetherInTheNextOne() {
-        GroupCommit<Integer> commit = new GroupCommit<>(10, this::write);
+        GroupCommit<Integer> commit = new GroupCommit<>(10, this::write, this::failed);
         commit.add(1);
         commit.add(2);
         commit.add(3);
@@ -54,7 +61,7 @@ class GroupCommitTest {
 
     @Test
     void aWriteTakesAtMostTheBatchLimitAndTheRestFollow() {
-        GroupCommit<Integer> commit = new GroupCommit<>(2, this::write);
+        GroupCommit<Integer> commit = new GroupCommit<>(2, this::write, this::failed);
         for (int i = 1; i <= 6; i++) {
             commit.add(i);
         }
@@ -67,21 +74,22 @@ class GroupCommitTest {
     }
 
     @Test
-    void aFailedWriteDoesNotStopTheNext() {
+    void aFailedWriteIsToldToItsItemsAndDoesNotStopTheNext() {
         GroupCommit<Integer> commit = new GroupCommit<>(10, batch -> {
             written.add(List.copyOf(batch));
             return batch.contains(1) ? Mono.error(new IllegalStateException("down")) : Mono.empty();
-        });
+        }, this::failed);
 
         commit.add(1);
         commit.add(2);
 
         assertThat(written).containsExactly(List.of(1), List.of(2));
+        assertThat(failed).as("the failed batch's item is told, the next one not").containsExactly(1);
     }
 
     @Test
     void theBatchLimitIsAtLeastOne() {
-        assertThatThrownBy(() -> new GroupCommit<Integer>(0, batch -> Mono.empty()))
+        assertThatThrownBy(() -> new GroupCommit<Integer>(0, batch -> Mono.empty(), this::failed))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
