@@ -36,6 +36,8 @@ class ChatMembers implements DisposableBean {
         // Connects on the first call, so this service starts whether or not chat-service is up yet.
         this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
                 .usePlaintext()
+                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
+                .directExecutor()
                 .build();
         // ChatService answers only the platform's own services: the service credentials go with every call.
         this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());

@@ -58,6 +58,8 @@ public class ChatClient implements DisposableBean {
         // interceptor observes each call and sends the trace context of the frame that caused it in its metadata.
         this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
                 .usePlaintext()
+                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
+                .directExecutor()
                 .intercept(new ObservationGrpcClientInterceptor(observations))
                 .build();
         this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
