@@ -5,11 +5,11 @@ import io.chatplatform.chat.message.StoredMessage;
 import io.chatplatform.contracts.moderation.CheckRequest;
 import io.chatplatform.contracts.moderation.CheckResponse;
 import io.chatplatform.contracts.moderation.ModerationServiceGrpc;
-import io.chatplatform.support.grpc.UnaryCalls;
 import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceChannels;
 import io.chatplatform.support.grpc.ServiceCredentials;
+import io.chatplatform.support.grpc.UnaryCalls;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -26,11 +26,7 @@ class ModerationClient implements DisposableBean {
     ModerationClient(PreModerationProperties properties, ServiceAuthProperties serviceAuth) {
         this.properties = properties;
         // Connects lazily on the first call; a missing moderation-service only fails the checks, not the startup.
-        this.channel = ManagedChannelBuilder.forTarget(properties.target())
-                .usePlaintext()
-                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
-                .directExecutor()
-                .build();
+        this.channel = ServiceChannels.to(properties.target()).build();
         this.stub = ServiceCredentials.attach(ModerationServiceGrpc.newStub(channel), serviceAuth.token());
     }
 

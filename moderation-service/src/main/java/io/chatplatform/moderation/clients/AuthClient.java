@@ -6,9 +6,9 @@ import io.chatplatform.contracts.auth.SetAccountStatusRequest;
 import io.chatplatform.contracts.auth.SetAccountStatusResponse;
 import io.chatplatform.contracts.common.Actor;
 import io.chatplatform.moderation.ModerationProperties;
+import io.chatplatform.support.grpc.ServiceChannels;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
@@ -32,11 +32,7 @@ public class AuthClient implements DisposableBean {
         this.properties = properties;
         Metadata credentials = new Metadata();
         credentials.put(AUTHORIZATION, "Bearer " + properties.authServiceSecret());
-        this.channel = ManagedChannelBuilder.forTarget(properties.authTarget())
-                .usePlaintext()
-                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
-                .directExecutor()
-                .build();
+        this.channel = ServiceChannels.to(properties.authTarget()).build();
         this.stub = AuthServiceGrpc.newStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(credentials));
     }

@@ -8,10 +8,10 @@ import io.chatplatform.contracts.common.Actor;
 import io.chatplatform.contracts.common.ConversationRef;
 import io.chatplatform.moderation.ModerationProperties;
 import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceChannels;
 import io.chatplatform.support.grpc.ServiceCredentials;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -28,11 +28,7 @@ public class ChatClient implements DisposableBean {
     ChatClient(ModerationProperties properties, ServiceAuthProperties serviceAuth) {
         this.properties = properties;
         // Connects lazily on the first call: chat-service may start after this service.
-        this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
-                .usePlaintext()
-                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
-                .directExecutor()
-                .build();
+        this.channel = ServiceChannels.to(properties.chatTarget()).build();
         // ChatService answers only the platform's own services: the service credentials go with every call.
         this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
     }

@@ -7,11 +7,11 @@ import io.chatplatform.contracts.chat.MembershipResponse;
 import io.chatplatform.contracts.common.ConversationRef;
 import io.chatplatform.contracts.common.PageRequest;
 import io.chatplatform.notification.NotificationProperties;
+import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceChannels;
+import io.chatplatform.support.grpc.ServiceCredentials;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.grpc.ManagedChannel;
-import io.chatplatform.support.grpc.ServiceAuthProperties;
-import io.chatplatform.support.grpc.ServiceCredentials;
-import io.grpc.ManagedChannelBuilder;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
@@ -34,11 +34,7 @@ class ChatMembers implements DisposableBean {
 
     ChatMembers(NotificationProperties properties, ServiceAuthProperties serviceAuth) {
         // Connects on the first call, so this service starts whether or not chat-service is up yet.
-        this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
-                .usePlaintext()
-                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
-                .directExecutor()
-                .build();
+        this.channel = ServiceChannels.to(properties.chatTarget()).build();
         // ChatService answers only the platform's own services: the service credentials go with every call.
         this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
         this.deadlineMillis = properties.grpcTimeout().toMillis();

@@ -16,16 +16,16 @@ import io.chatplatform.contracts.chat.MembershipResponse;
 import io.chatplatform.contracts.chat.SendMessageRequest;
 import io.chatplatform.contracts.chat.SendMessageResponse;
 import io.chatplatform.contracts.common.ConversationRef;
+import io.chatplatform.support.grpc.ServiceAuthProperties;
+import io.chatplatform.support.grpc.ServiceChannels;
+import io.chatplatform.support.grpc.ServiceCredentials;
 import io.chatplatform.support.grpc.UnaryCalls;
 import io.chatplatform.websocket.WebSocketProperties;
-import io.chatplatform.support.grpc.ServiceAuthProperties;
-import io.chatplatform.support.grpc.ServiceCredentials;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.binder.grpc.ObservationGrpcClientInterceptor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.util.Collection;
 import java.util.List;
@@ -56,10 +56,7 @@ public class ChatClient implements DisposableBean {
         this.properties = properties;
         // Connects on the first call, so websocket-service starts whether or not chat-service is up yet. The
         // interceptor observes each call and sends the trace context of the frame that caused it in its metadata.
-        this.channel = ManagedChannelBuilder.forTarget(properties.chatTarget())
-                .usePlaintext()
-                // Answers only complete a Mono (see UnaryCalls): no need to hand each one to a pool thread first.
-                .directExecutor()
+        this.channel = ServiceChannels.to(properties.chatTarget())
                 .intercept(new ObservationGrpcClientInterceptor(observations))
                 .build();
         this.stub = ServiceCredentials.attach(ChatServiceGrpc.newStub(channel), serviceAuth.token());
