@@ -1,5 +1,6 @@
 package io.chatplatform.support.ratelimit;
 
+import io.chatplatform.support.reactor.GroupCommit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +13,22 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 /**
  * Fixed-window counters in Redis: the first attempt in a window creates {@code ratelimit:{bucket}:{key}} with
  * {@code INCR} and gives it the window as TTL ({@code PEXPIRE}); every further attempt increments it; attempts over
  * the limit are refused until the key expires. Counters live in Redis, so all instances of a service share them.
  *
- * <p>{@code INCR}, {@code PEXPIRE} and the TTL read run as one Lua script: one round trip per attempt (this runs on
- * every chat message), and no crash between {@code INCR} and {@code PEXPIRE} can leave a counter without a TTL,
- * which would refuse its key forever. A key found without a TTL anyway (written by something else) gets one.
+ * <p>{@code INCR}, {@code PEXPIRE} and the TTL read run as one Lua script, so no crash between {@code INCR} and
+ * {@code PEXPIRE} can leave a counter without a TTL, which would refuse its key forever. A key found without a TTL
+ * anyway (written by something else) gets one.
+ *
+ * <p>This runs on every chat message, so attempts are counted in groups ({@link GroupCommit}): a lone attempt goes at
+ * once, and the attempts that arrive while a script is in flight go together in the next one, each key counted in
+ * the order its attempts arrived. A group costs one round trip and one script call however many attempts it carries;
+ * a round trip each cost chat-service more CPU than any other single step of a send. The keys of a group are not
+ * related, so the counters must live on one Redis node (not Redis Cluster, which refuses a script across slots).
  *
  * <p><b>Fail-open:</b> when Redis cannot be reached the attempt is allowed and a warning is logged (at most one
  * every {@value #FAILURE_LOG_INTERVAL_SECONDS} seconds, with the count of the others, since every request would
@@ -35,22 +43,31 @@ public final class RedisRateLimiter {
     private static final long FAILURE_LOG_INTERVAL_SECONDS = 10;
 
     /**
-     * Returns {count, ttl in ms}; KEYS[1] = counter, ARGV[1] = window in ms. Typed {@code Object} because the reply
-     * is a list of integers that the reactive driver may hand over whole or element by element.
+     * Counts one attempt per key, in order: KEYS[i] = counter, ARGV[i] = its window in ms; returns {count, ttl in ms}
+     * for each, flattened. A key may come more than once (two attempts on it in one group). Typed {@code Object}
+     * because the reply is a list of integers that the reactive driver may hand over whole or element by element.
      */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<Object> COUNT = (RedisScript) RedisScript.of("""
-            local count = redis.call('INCR', KEYS[1])
-            if count == 1 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            local reply = {}
+            for i, key in ipairs(KEYS) do
+              local count = redis.call('INCR', key)
+              if count == 1 then
+                redis.call('PEXPIRE', key, ARGV[i])
+              end
+              local ttl = redis.call('PTTL', key)
+              if ttl < 0 then
+                redis.call('PEXPIRE', key, ARGV[i])
+                ttl = tonumber(ARGV[i])
+              end
+              reply[2 * i - 1] = count
+              reply[2 * i] = ttl
             end
-            local ttl = redis.call('PTTL', KEYS[1])
-            if ttl < 0 then
-              redis.call('PEXPIRE', KEYS[1], ARGV[1])
-              ttl = tonumber(ARGV[1])
-            end
-            return {count, ttl}
+            return reply
             """, List.class);
+
+    /** Attempts per script call: a few KB of keys, far below what Redis takes, and enough to absorb a burst. */
+    private static final int MAX_GROUP = 256;
 
     /** Takes one attempt back from KEYS[1] unless the window has already ended (the key is gone) or it is at 0. */
     private static final RedisScript<Long> GIVE_BACK = RedisScript.of("""
@@ -64,6 +81,8 @@ public final class RedisRateLimiter {
     private final ReactiveStringRedisTemplate redis;
     private final AtomicLong nextFailureLog = new AtomicLong(System.nanoTime());
     private final AtomicLong unloggedFailures = new AtomicLong();
+    private final GroupCommit<Attempt> groups = new GroupCommit<>(MAX_GROUP, this::count,
+            (attempt, failure) -> attempt.sink().success(allowUncounted(attempt.bucket(), failure)));
 
     /**
      * @param connectionFactory the service's Redis; its shared connection should be open before the first check
@@ -85,11 +104,35 @@ public final class RedisRateLimiter {
     public Mono<RateLimitDecision> acquire(String bucket, String key, int limit, Duration window) {
         String redisKey = key(bucket, key);
         requireValid(limit, window);
-        return redis.execute(COUNT, List.of(redisKey), List.of(Long.toString(window.toMillis())))
+        return Mono.create(sink -> groups.add(new Attempt(bucket, redisKey, limit, window, sink)));
+    }
+
+    /**
+     * One script call for the group; each attempt is told its decision. If the call fails, every attempt of the
+     * group is allowed uncounted (fail-open, see the class comment).
+     */
+    private Mono<Void> count(List<Attempt> group) {
+        List<String> keys = new ArrayList<>(group.size());
+        List<String> windows = new ArrayList<>(group.size());
+        for (Attempt attempt : group) {
+            keys.add(attempt.redisKey());
+            windows.add(Long.toString(attempt.window().toMillis()));
+        }
+        return redis.execute(COUNT, keys, windows)
                 .reduce(new ArrayList<Long>(), RedisRateLimiter::append)
-                .map(reply -> decide(reply, limit, window))
-                // Fail-open, see the class comment: the attempt is allowed and not counted.
-                .onErrorResume(error -> allowUncounted(bucket, error));
+                .doOnNext(reply -> decideEach(group, reply))
+                .then();
+    }
+
+    private static void decideEach(List<Attempt> group, List<Long> reply) {
+        if (reply.size() != 2 * group.size()) {
+            throw new IllegalStateException("unexpected rate limit script reply of " + reply.size() + " values for "
+                    + group.size() + " attempts");
+        }
+        for (int i = 0; i < group.size(); i++) {
+            Attempt attempt = group.get(i);
+            attempt.sink().success(decide(reply.get(2 * i), reply.get(2 * i + 1), attempt.limit(), attempt.window()));
+        }
     }
 
     /**
@@ -127,17 +170,13 @@ public final class RedisRateLimiter {
                 : Mono.error(new RateLimitedException(decision.retryAfter()));
     }
 
-    private static RateLimitDecision decide(List<Long> reply, int limit, Duration window) {
-        if (reply.size() != 2) {
-            throw new IllegalStateException("unexpected rate limit script reply of " + reply.size() + " values");
-        }
-        long count = reply.get(0);
-        Duration ttl = Duration.ofMillis(reply.get(1));
+    private static RateLimitDecision decide(long count, long ttlMillis, int limit, Duration window) {
+        Duration ttl = Duration.ofMillis(ttlMillis);
         Duration retryAfter = ttl.isNegative() || ttl.isZero() ? window : ttl;
         return new RateLimitDecision(count <= limit, Math.max(0, limit - count), retryAfter);
     }
 
-    private Mono<RateLimitDecision> allowUncounted(String bucket, Throwable error) {
+    private RateLimitDecision allowUncounted(String bucket, Throwable error) {
         long now = System.nanoTime();
         long due = nextFailureLog.get();
         long next = now + TimeUnit.SECONDS.toNanos(FAILURE_LOG_INTERVAL_SECONDS);
@@ -149,7 +188,7 @@ public final class RedisRateLimiter {
             unloggedFailures.incrementAndGet();
         }
         log.debug("Rate limit check failure for bucket {}", bucket, error);
-        return Mono.just(RateLimitDecision.uncounted());
+        return RateLimitDecision.uncounted();
     }
 
     /** Collects the reply's integers, whether they come as one list or one by one. */
@@ -160,6 +199,11 @@ public final class RedisRateLimiter {
             values.add(((Number) chunk).longValue());
         }
         return values;
+    }
+
+    /** One attempt waiting for its group's script call; its caller hears the decision through the sink. */
+    private record Attempt(String bucket, String redisKey, int limit, Duration window,
+                           MonoSink<RateLimitDecision> sink) {
     }
 
     private static void requireValid(int limit, Duration window) {

@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,6 +149,31 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void attemptsOnManyKeysAreCountedTogetherEachInItsOwnCounter() {
+        limiter.acquire("warm-up", key, 1, MINUTE).block(TIMEOUT);
+        long scriptCallsBefore = scriptCalls();
+        int keys = 8;
+        int attemptsPerKey = 40;
+        // Interleaved: consecutive attempts are on different keys, so a group holds many keys and some twice.
+        List<RateLimitDecision> decisions = Flux.range(0, keys * attemptsPerKey)
+                .flatMap(attempt -> limiter.acquire("burst", key + "-" + (attempt % keys), 30,
+                                attempt % 2 == 0 ? MINUTE : Duration.ofMinutes(2))
+                        .subscribeOn(Schedulers.parallel()), 64)
+                .collectList()
+                .block(TIMEOUT);
+
+        assertThat(decisions).hasSize(keys * attemptsPerKey);
+        assertThat(decisions).filteredOn(RateLimitDecision::allowed).hasSize(keys * 30);
+        for (int k = 0; k < keys; k++) {
+            String redisKey = RedisRateLimiter.key("burst", key + "-" + k);
+            assertThat(redis.opsForValue().get(redisKey).block(TIMEOUT)).isEqualTo(Integer.toString(attemptsPerKey));
+            assertThat(redis.getExpire(redisKey).block(TIMEOUT)).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2));
+        }
+        // Counted in groups: fewer script calls than attempts (the first of a burst goes alone, the rest wait for it).
+        assertThat(scriptCalls() - scriptCallsBefore).isPositive().isLessThan(keys * attemptsPerKey);
+    }
+
+    @Test
     void allowsEverythingWhileRedisIsUnreachable() {
         LettuceConnectionFactory unreachable = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration("127.0.0.1", closedPort()));
@@ -166,6 +193,20 @@ class RedisRateLimiterIT {
         } finally {
             unreachable.destroy();
         }
+    }
+
+    /** Script calls the server has run so far ({@code EVAL} and {@code EVALSHA}), from {@code INFO commandstats}. */
+    private long scriptCalls() {
+        String stats = redis.execute(connection -> connection.serverCommands().info("commandstats"))
+                .next()
+                .map(Object::toString)
+                .block(TIMEOUT);
+        long calls = 0;
+        Matcher matcher = Pattern.compile("cmdstat_eval(?:sha)?[=:]calls=(\\d+)").matcher(stats);
+        while (matcher.find()) {
+            calls += Long.parseLong(matcher.group(1));
+        }
+        return calls;
     }
 
     /** A port nothing listens on (it was free a moment ago). */
