@@ -100,6 +100,8 @@ final class MongoWireServer implements EmbeddedServer {
 
     private static final class HelloAwareMemoryBackend extends MemoryBackend {
 
+        private final CompactDocuments compactDocuments = new CompactDocuments();
+
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
             return super.handleCommand(channel, databaseName, legacyCommandName(command), query);
@@ -138,7 +140,8 @@ final class MongoWireServer implements EmbeddedServer {
 
                 @Override
                 protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
-                    return new UnsizedMemoryCollection(this, collectionName, options, cursorRegistry);
+                    return new UnsizedMemoryCollection(this, collectionName, options, cursorRegistry,
+                            compactDocuments);
                 }
 
                 @Override
@@ -156,13 +159,25 @@ final class MongoWireServer implements EmbeddedServer {
      * {@code validate} report (as 0 here) and nothing on the platform asks for: 3.5% of the samples of a profile of
      * message sends. Like the file backend's collections (see {@link HelloAwareH2Backend}), it serves a query with
      * the {@link CheapestIndex cheapest index} and matches {@code $in} lists of strings with a set
-     * ({@link StringInLists}).
+     * ({@link StringInLists}). It keeps each new document with shared field names ({@link CompactDocuments}).
      */
     static final class UnsizedMemoryCollection extends MemoryCollection {
 
+        private final CompactDocuments compactDocuments;
+
         UnsizedMemoryCollection(MongoDatabase database, String collectionName, CollectionOptions options,
-                                CursorRegistry cursorRegistry) {
+                                CursorRegistry cursorRegistry, CompactDocuments compactDocuments) {
             super(database, collectionName, options, cursorRegistry);
+            this.compactDocuments = compactDocuments;
+        }
+
+        /**
+         * Keeps a compacted copy. The indexes take their keys from the document as it came, whose values equal the
+         * copy's (the same objects, but for short strings, where the index may keep the decoded one).
+         */
+        @Override
+        protected Integer addDocumentInternal(Document document) {
+            return super.addDocumentInternal(compactDocuments.compact(document));
         }
 
         @Override
