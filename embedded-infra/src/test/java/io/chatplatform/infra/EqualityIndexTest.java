@@ -3,9 +3,12 @@ package io.chatplatform.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.UUID;
 
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
 import org.junit.jupiter.api.Test;
 
 /** Which queries the non-unique index serves, and which documents it offers as candidates. */
@@ -39,6 +42,29 @@ class EqualityIndexTest {
         assertThat(bySize.getPositions(new Document("n", 3.0))).containsExactly(7);
         assertThat(bySize.remove(new Document("_id", 1).append("n", 3))).isEqualTo(7);
         assertThat(bySize.getPositions(new Document("n", 3))).isEmpty();
+    }
+
+    @Test
+    void stringsBooleansAndIdsAreTheirOwnKeysAndNeverMeetNumbersOrDocuments() {
+        ObjectId id = new ObjectId();
+        UUID uuid = UUID.randomUUID();
+        for (Object plain : List.of("room-1", true, id, uuid)) {
+            assertThat(EqualityIndex.normalized(plain)).isSameAs(plain);
+        }
+        assertThat(EqualityIndex.normalized(3)).isEqualTo(EqualityIndex.normalized(3.0)).isInstanceOf(KeyValue.class);
+
+        EqualityIndex<Integer> byValue = new EqualityIndex<>("v", List.of(new IndexKey("v", true)), false);
+        byValue.add(new Document("_id", id).append("v", "1"), 1, null);
+        byValue.add(new Document("_id", uuid).append("v", 1), 2, null);
+        byValue.add(new Document("_id", "x").append("v", List.of("1", true)), 3, null);
+        byValue.add(new Document("_id", "y").append("v", new Document("k", "1")), 4, null);
+
+        assertThat(byValue.getPositions(new Document("v", "1"))).containsExactlyInAnyOrder(1, 3);
+        assertThat(byValue.getPositions(new Document("v", 1L))).containsExactly(2);
+        assertThat(byValue.getPositions(new Document("v", true))).containsExactly(3);
+        assertThat(byValue.remove(new Document("_id", id).append("v", "1"))).isEqualTo(1);
+        assertThat(byValue.remove(new Document("_id", uuid).append("v", 1))).isEqualTo(2);
+        assertThat(byValue.getPositions(new Document("v", "1"))).containsExactly(3);
     }
 
     @Test
