@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
@@ -16,7 +15,6 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.bson.ObjectId;
 
 /**
  * A non-unique index for mongo-java-server, which otherwise ignores every index that is not unique ("adding secondary
@@ -160,17 +158,14 @@ final class EqualityIndex<P> extends Index<P> implements CheapestIndex.Estimatin
     }
 
     /**
-     * Equal as the query matcher sees it (1, 1L and 1.0 are one value). The library's normalization changes only
-     * numbers, documents and arrays, so a string, a boolean or an id is its own key: every insert, update and lookup
-     * passes its room, user and {@code _id} values through here, and the library's way builds a key and a stream for
-     * each (4.4% of the allocation samples of chat-send at 3,000/s). Such a value never equals a {@link KeyValue}, so
-     * the two kinds of key cannot collide.
+     * Equal as the query matcher sees it (1, 1L and 1.0 are one value). A value the library's normalization leaves as
+     * it is (a string, a boolean, an id) is its own key: every insert, update and lookup passes its room, user and
+     * {@code _id} values through here, and the library's way builds a key and a stream for each (4.4% of the
+     * allocation samples of chat-send at 3,000/s). Such a value never equals a {@link KeyValue}, so the two kinds of
+     * key cannot collide.
      */
     static Object normalized(Object value) {
-        if (value instanceof String || value instanceof Boolean || value instanceof ObjectId || value instanceof UUID) {
-            return value;
-        }
-        return new KeyValue(value).normalized();
+        return NarrowingIndex.normalizesToItself(value) ? value : new KeyValue(value).normalized();
     }
 
     @Override

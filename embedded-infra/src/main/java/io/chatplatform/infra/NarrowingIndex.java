@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -12,6 +13,7 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 
 /**
@@ -216,6 +218,16 @@ final class NarrowingIndex<P> extends Index<P> implements CheapestIndex.Estimati
     /** A key path that is one field name (no dots): its value is a direct lookup in the document. */
     static boolean isPlainPath(String key) {
         return key.indexOf('.') < 0;
+    }
+
+    /**
+     * Whether the library's key normalization ({@code KeyValue#normalized}) leaves the value as it is: it changes only
+     * numbers (1, 1L and 1.0 are one key), documents, arrays and missing values, so a string, a boolean or an id is
+     * its own normal form and needs no rebuilt key.
+     */
+    static boolean normalizesToItself(Object value) {
+        return value instanceof String || value instanceof Boolean || value instanceof ObjectId
+                || value instanceof UUID;
     }
 
     @Override

@@ -69,12 +69,12 @@ final class PlainKeyUniqueIndex extends MemoryUniqueIndex {
     }
 
     /**
-     * The key as the library normalizes it. Strings, booleans and nulls (an {@code _id}, a conversation id) normalize
-     * to themselves, so only keys holding a number (1 and 1L are one key) or a document are rebuilt.
+     * The key as the library normalizes it. Strings, booleans, ids and nulls (an {@code _id}, a conversation id)
+     * normalize to themselves, so only keys holding a number (1 and 1L are one key) or a document are rebuilt.
      */
     static KeyValue normalized(KeyValue key) {
         for (Object value : key) {
-            if (value != null && !(value instanceof String) && !(value instanceof Boolean)) {
+            if (value != null && !NarrowingIndex.normalizesToItself(value)) {
                 return key.normalized();
             }
         }

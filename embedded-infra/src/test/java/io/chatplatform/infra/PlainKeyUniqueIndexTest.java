@@ -21,7 +21,8 @@ class PlainKeyUniqueIndexTest {
             new Document("b", "y"),
             new Document("a", new Document("b", 3).append("c", List.of(1, 2))).append("b", true),
             new Document("a", List.of(1, 2)).append("b", "y"),
-            new Document("a", new java.util.Date(0)).append("b", new de.bwaldvogel.mongo.bson.ObjectId()));
+            new Document("a", new java.util.Date(0)).append("b", new de.bwaldvogel.mongo.bson.ObjectId()),
+            new Document("a", java.util.UUID.randomUUID()).append("b", false));
 
     @Test
     void keysAreTheLibrarysForSingleCompoundDottedAndSparseIndexes() {
