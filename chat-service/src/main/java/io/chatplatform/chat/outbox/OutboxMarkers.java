@@ -15,12 +15,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.InsertManyOptions;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -51,6 +52,7 @@ public class OutboxMarkers {
     static final String COLLECTION = "outbox";
 
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+    private static final BulkWriteOptions UNORDERED_WRITES = new BulkWriteOptions().ordered(false);
     private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
 
     private final ReactiveMongoTemplate mongo;
@@ -255,9 +257,14 @@ public class OutboxMarkers {
         if (marked.isEmpty()) {
             return Mono.empty();
         }
-        var bulk = mongo.bulkOps(BulkMode.UNORDERED, COLLECTION);
-        marked.forEach(marker -> bulk.remove(query(where("_id").is(marker.id()).and("version").is(marker.version()))));
-        return bulk.execute().then();
+        // The driver's write models: the template's bulk operations would map each plain query again.
+        List<DeleteOneModel<Document>> removals = new ArrayList<>(marked.size());
+        for (Marker marker : marked) {
+            removals.add(new DeleteOneModel<>(new Document("_id", marker.id()).append("version", marker.version())));
+        }
+        return mongo.getCollection(COLLECTION)
+                .flatMap(outbox -> Mono.from(outbox.bulkWrite(removals, UNORDERED_WRITES)))
+                .then();
     }
 
     /** Rings each time a marker is written in this instance; best effort (the relay also polls). */

@@ -3,17 +3,25 @@ package io.chatplatform.chat.outbox;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import org.bson.Document;
-import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.mapping.MongoPersistentEntity;
 import org.springframework.data.mongodb.core.query.Update;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The one "published" step shared by every document that carries an outbox (messages, rooms, memberships). */
 public final class OutboxUpdates {
+
+    /** The outbox's properties, named alike in every type that carries one. */
+    private static final String PENDING_EVENTS = "pendingEvents";
+    private static final String OUTBOX_PENDING = "outboxPending";
+    private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
 
     private OutboxUpdates() {
     }
@@ -48,10 +56,22 @@ public final class OutboxUpdates {
         if (publishedEventIds.isEmpty()) {
             return Mono.empty();
         }
-        var bulk = mongo.bulkOps(BulkMode.UNORDERED, type);
-        publishedEventIds.forEach((id, eventIds) -> bulk.updateOne(
-                query(where("_id").is(id).and("pendingEvents").size(eventIds.size())), allPublished()));
-        return bulk.execute()
+        // The driver's write models, not the template's bulk operations: those map every query and update through
+        // the entity's metadata again (6.7% of the allocation samples of chat-send at 3,000/s, with clearing the
+        // relay's markers). The field names and the id conversion are the mapping's, looked up once per batch.
+        MongoPersistentEntity<?> entity = mongo.getConverter().getMappingContext().getRequiredPersistentEntity(type);
+        String pending = entity.getRequiredPersistentProperty(PENDING_EVENTS).getFieldName();
+        Document done = new Document("$set",
+                new Document(entity.getRequiredPersistentProperty(OUTBOX_PENDING).getFieldName(), false))
+                .append("$unset", new Document(pending, 1));
+        Class<?> idType = entity.getRequiredIdProperty().getFieldType();
+        List<UpdateOneModel<Document>> updates = new ArrayList<>(publishedEventIds.size());
+        publishedEventIds.forEach((id, eventIds) -> updates.add(new UpdateOneModel<>(
+                new Document("_id", mongo.getConverter().convertId(id, idType))
+                        .append(pending, new Document("$size", eventIds.size())),
+                done)));
+        return mongo.getCollection(mongo.getCollectionName(type))
+                .flatMap(collection -> Mono.from(collection.bulkWrite(updates, UNORDERED)))
                 .flatMap(result -> result.getModifiedCount() == publishedEventIds.size()
                         ? Mono.empty()
                         : Flux.fromIterable(publishedEventIds.entrySet())
@@ -60,6 +80,6 @@ public final class OutboxUpdates {
     }
 
     private static Update allPublished() {
-        return new Update().set("outboxPending", false).unset("pendingEvents");
+        return new Update().set(OUTBOX_PENDING, false).unset(PENDING_EVENTS);
     }
 }
