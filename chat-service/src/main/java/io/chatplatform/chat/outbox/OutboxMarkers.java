@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.InsertManyOptions;
 import java.util.Set;
@@ -52,7 +51,6 @@ public class OutboxMarkers {
     static final String COLLECTION = "outbox";
 
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
-    private static final BulkWriteOptions UNORDERED_WRITES = new BulkWriteOptions().ordered(false);
     private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
 
     private final ReactiveMongoTemplate mongo;
@@ -263,7 +261,7 @@ public class OutboxMarkers {
             removals.add(new DeleteOneModel<>(new Document("_id", marker.id()).append("version", marker.version())));
         }
         return mongo.getCollection(COLLECTION)
-                .flatMap(outbox -> Mono.from(outbox.bulkWrite(removals, UNORDERED_WRITES)))
+                .flatMap(outbox -> Mono.from(outbox.bulkWrite(removals, OutboxUpdates.UNORDERED_BULK)))
                 .then();
     }
 

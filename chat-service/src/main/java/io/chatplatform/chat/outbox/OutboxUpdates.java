@@ -22,7 +22,8 @@ public final class OutboxUpdates {
     /** The outbox's properties, named alike in every type that carries one. */
     private static final String PENDING_EVENTS = "pendingEvents";
     private static final String OUTBOX_PENDING = "outboxPending";
-    private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
+    /** The relay's bulk writes (these updates, and clearing its markers): each write stands on its own. */
+    static final BulkWriteOptions UNORDERED_BULK = new BulkWriteOptions().ordered(false);
 
     private OutboxUpdates() {
     }
@@ -71,7 +72,7 @@ public final class OutboxUpdates {
                         .append(pending, new Document("$size", eventIds.size())),
                 done)));
         return mongo.getCollection(mongo.getCollectionName(type))
-                .flatMap(collection -> Mono.from(collection.bulkWrite(updates, UNORDERED)))
+                .flatMap(collection -> Mono.from(collection.bulkWrite(updates, UNORDERED_BULK)))
                 .flatMap(result -> result.getModifiedCount() == publishedEventIds.size()
                         ? Mono.empty()
                         : Flux.fromIterable(publishedEventIds.entrySet())
